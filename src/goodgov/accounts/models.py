@@ -1,0 +1,78 @@
+"""People who sign in: citizens, business representatives and officers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goodgov.core import national_id
+from goodgov.core.fields import EncryptedTextField
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+        user = self.model(email=self.normalize_email(email) if email else None, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    phone = models.CharField(_("mobile phone number"), max_length=20, unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(default=False)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_language = models.CharField(max_length=8, default="th")
+    national_id_encrypted = EncryptedTextField(blank=True, default="")
+    national_id_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    fictional = models.BooleanField(default=False, help_text=_("Demo data: this person does not exist."))
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or f"user {self.pk}"
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+    def get_short_name(self) -> str:
+        return str(self)
+
+    # National ID: stored encrypted, looked up by keyed hash.
+    def set_national_id(self, value: str) -> None:
+        digits = national_id.clean(value)
+        self.national_id_encrypted = digits
+        self.national_id_hash = national_id.lookup_hash(digits)
+
+    @property
+    def national_id(self) -> str:
+        return self.national_id_encrypted or ""
+
+    @property
+    def national_id_masked(self) -> str:
+        return national_id.masked(self.national_id) if self.national_id else ""
+
+    @property
+    def national_id_display(self) -> str:
+        return national_id.display(self.national_id) if self.national_id else ""

@@ -1,0 +1,5 @@
+from goodgov.ledger.schemas import CODE, COMMITMENT, declare
+
+declare("agency.created", {"agency": CODE, "kind": CODE})
+declare("membership.granted", {"agency": CODE, "role": CODE, "officer": COMMITMENT})
+declare("membership.revoked", {"agency": CODE, "role": CODE, "officer": COMMITMENT})

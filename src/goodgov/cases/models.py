@@ -1,0 +1,110 @@
+"""Applications (cases), requests for information and reference numbers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from goodgov.core.fields import EncryptedJSONField, EncryptedTextField
+from goodgov.core.models import Timestamped
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("Being reviewed")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+FINAL_STATES = {State.APPROVED, State.REJECTED, State.WITHDRAWN}
+OPEN_STATES = {State.SUBMITTED, State.IN_REVIEW, State.INFO_REQUESTED}
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the counter, filed by an officer")
+
+
+class Case(Timestamped):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey(
+        "catalogue.ServiceVersion", on_delete=models.PROTECT, related_name="cases"
+    )
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_filed",
+        help_text=_("The officer who filed the case at the counter, if any."),
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    data = EncryptedJSONField(default=dict, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_assigned",
+    )
+    decision_conditions = models.TextField(blank=True)
+    decision_reasons = models.TextField(blank=True)
+    decision_legal_ground = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "state", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.reference or f"draft {self.uuid}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+
+class InformationRequest(Timestamped):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField()
+    response = EncryptedTextField(blank=True, default="")
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number issued per agency and Buddhist-era year."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    year_be = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year_be"], name="referencecounter_unique")
+        ]

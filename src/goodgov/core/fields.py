@@ -1,0 +1,50 @@
+"""Model fields that keep personal data unreadable in a database dump."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models
+
+from goodgov.core.national_id import decrypt_text, encrypt_text
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON value stored AES-GCM encrypted; decrypted on load.
+
+    It cannot be filtered on; keep anything you query in ordinary columns.
+    """
+
+    description = "JSON, encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        return json.loads(decrypt_text(value, purpose=b"json-field-v1"))
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("v1:"):
+            return json.loads(decrypt_text(value, purpose=b"json-field-v1"))
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return encrypt_text(
+            json.dumps(value, ensure_ascii=False, sort_keys=True), purpose=b"json-field-v1"
+        )
+
+
+class EncryptedTextField(models.TextField):
+    """A short text stored AES-GCM encrypted."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return decrypt_text(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return encrypt_text(str(value))

@@ -1,0 +1,46 @@
+"""Every route. Each view states its access rule (``goodgov.core.access``);
+third-party groups declare theirs here. ``tests/test_routes.py`` enforces it."""
+
+from allauth import urls as allauth_urls
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from goodgov.api import api
+from goodgov.core import access
+
+admin_patterns = access.declare(
+    "staff: Django admin's own staff and permission checks", admin.site.get_urls()
+)
+allauth_patterns = access.declare(
+    "public: allauth sign-in, sign-up and second factor; each view checks its own session",
+    allauth_urls.urlpatterns,
+)
+
+urlpatterns = [
+    path(
+        "i18n/setlang/",
+        access.rule(access.PUBLIC, "switch language")(set_language),
+        name="set_language",
+    ),
+    path("api/v1/", api.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("goodgov.web.urls")),
+    path("services/", include("goodgov.catalogue.urls")),
+    path("cases/", include("goodgov.cases.urls")),
+    path("office/", include("goodgov.cases.office_urls")),
+    path("agency/", include("goodgov.agencies.urls")),
+    path("documents/", include("goodgov.documents.urls")),
+    path("messages/", include("goodgov.notifications.urls")),
+    path("accounts/", include(allauth_patterns)),
+    path("admin/", (admin_patterns, "admin", admin.site.name)),
+    prefix_default_language=False,
+)
+
+handler400 = "goodgov.web.views.bad_request"
+handler403 = "goodgov.web.views.forbidden"
+handler404 = "goodgov.web.views.not_found"
+handler500 = "goodgov.web.views.server_error"

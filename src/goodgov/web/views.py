@@ -1,0 +1,62 @@
+"""Home, the signed-in dashboard, statements and error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from goodgov.agencies.selectors import is_officer
+from goodgov.catalogue import selectors as catalogue
+from goodgov.core import access
+
+
+@access.rule(access.PUBLIC, "the catalogue home page")
+def home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "query": query,
+            "results": catalogue.search(query) if query else None,
+            "life_events": catalogue.by_life_event(),
+            "agencies": catalogue.by_agency(),
+        },
+    )
+
+
+@access.rule(access.SIGNED_IN, "sends people to their own cases, officers to their queue")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if is_officer(request.user):
+        return redirect("office:queue")
+    return redirect("cases:mine")
+
+
+@access.rule(access.PUBLIC, "accessibility statement")
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+@access.rule(access.PUBLIC, "privacy notice")
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    return render(request, f"web/error_{status}.html", status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error_500.html", status=500)
