@@ -30,7 +30,10 @@ TEST_DEFINITION: dict[str, Any] = {
     "who_can_apply": {"th": "ทุกคน", "en": "Anyone."},
     "legal_basis": [
         {
-            "act": {"th": "พระราชบัญญัติการสาธารณสุข พ.ศ. 2535", "en": "Public Health Act B.E. 2535 (1992)"},
+            "act": {
+                "th": "พระราชบัญญัติการสาธารณสุข พ.ศ. 2535",
+                "en": "Public Health Act B.E. 2535 (1992)",
+            },
             "section": {"th": "มาตรา 38", "en": "Section 38"},
             "url": "https://www.krisdika.go.th/",
         }
@@ -53,7 +56,10 @@ TEST_DEFINITION: dict[str, Any] = {
             "order": ["shop_name", "opening_date", "seats"],
             "fields": {
                 "shop_name": {"label": {"th": "ชื่อร้าน", "en": "Shop name"}},
-                "opening_date": {"label": {"th": "วันที่เปิดร้าน", "en": "Opening date"}, "widget": "date"},
+                "opening_date": {
+                    "label": {"th": "วันที่เปิดร้าน", "en": "Opening date"},
+                    "widget": "date",
+                },
                 "seats": {"label": {"th": "จำนวนที่นั่ง", "en": "Number of seats"}},
             },
         },
@@ -70,11 +76,23 @@ TEST_DEFINITION: dict[str, Any] = {
     "workflow": {
         "states": {
             s: {"label": {"th": s, "en": s}}
-            for s in ["submitted", "in_review", "info_requested", "approved", "rejected", "withdrawn"]
+            for s in [
+                "submitted",
+                "in_review",
+                "info_requested",
+                "approved",
+                "rejected",
+                "withdrawn",
+            ]
         },
         "transitions": [
             {"name": "claim", "from": ["submitted"], "to": "in_review", "role": "officer"},
-            {"name": "request_info", "from": ["in_review"], "to": "info_requested", "role": "officer"},
+            {
+                "name": "request_info",
+                "from": ["in_review"],
+                "to": "info_requested",
+                "role": "officer",
+            },
             {"name": "answer", "from": ["info_requested"], "to": "in_review", "role": "applicant"},
             {"name": "approve", "from": ["in_review"], "to": "approved", "role": "approver"},
             {"name": "reject", "from": ["in_review"], "to": "rejected", "role": "approver"},
@@ -99,21 +117,31 @@ def definition() -> dict[str, Any]:
 @pytest.fixture
 def agency(db: Any) -> Agency:
     return agency_services.agency_create(
-        actor=None, code="TBNK", name_th="เทศบาลตำบลบ้านนา", name_en="Ban Na Subdistrict Municipality",
-        kind=Agency.Kind.LOCAL, fictional=True,
+        actor=None,
+        code="TBNK",
+        name_th="เทศบาลตำบลบ้านนา",
+        name_en="Ban Na Subdistrict Municipality",
+        kind=Agency.Kind.LOCAL,
+        fictional=True,
     )
 
 
 @pytest.fixture
 def other_agency(db: Any) -> Agency:
     return agency_services.agency_create(
-        actor=None, code="DEPT", name_th="กรมทดสอบ", name_en="Department of Tests",
-        kind=Agency.Kind.CENTRAL, fictional=True,
+        actor=None,
+        code="DEPT",
+        name_th="กรมทดสอบ",
+        name_en="Department of Tests",
+        kind=Agency.Kind.CENTRAL,
+        fictional=True,
     )
 
 
 def make_user(email: str, national_id: str | None = None, **extra: Any) -> User:
-    user = User.objects.create_user(email=email, password="correct horse battery", full_name=email.split("@")[0], **extra)
+    user = User.objects.create_user(
+        email=email, password="correct horse battery", full_name=email.split("@")[0], **extra
+    )
     if national_id:
         user.set_national_id(national_id)
         user.save()
@@ -156,7 +184,9 @@ def counter_officer(agency: Agency) -> User:
 @pytest.fixture
 def foreign_officer(other_agency: Agency) -> User:
     """Officer with every role, but in another agency."""
-    return make_officer("officer@dept.example.test", other_agency, "officer", "approver", "counter", "admin")
+    return make_officer(
+        "officer@dept.example.test", other_agency, "officer", "approver", "counter", "admin"
+    )
 
 
 @pytest.fixture
@@ -194,3 +224,13 @@ def as_user(db: Any) -> Any:
         return login(client, user) if user is not None else client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _static_files_by_name(settings: Any) -> None:
+    """Pages link static files by their own names: the manifest storage's hashed names
+    exist only after ``collectstatic``, which unit tests do not run."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

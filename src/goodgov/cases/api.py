@@ -1,3 +1,91 @@
-from ninja import Router
+"""A signed-in person's own cases over JSON: list, read, and submit in one step.
 
-router = Router()
+Auth: the session cookie with CSRF (``django_auth``). Other people's cases answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from goodgov.cases import access, selectors, services
+from goodgov.cases.models import Case
+from goodgov.catalogue.models import Service
+
+router = Router(tags=["cases"])
+
+
+class CaseOut(Schema):
+    id: str
+    reference: str | None
+    service: str
+    version: int
+    state: str
+    channel: str
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    decided_at: dt.datetime | None
+
+    @staticmethod
+    def from_case(case: Case) -> CaseOut:
+        return CaseOut(
+            id=str(case.uuid),
+            reference=case.reference,
+            service=case.service.code,
+            version=case.version.number,
+            state=case.state,
+            channel=case.channel,
+            submitted_at=case.submitted_at,
+            due_at=case.due_at,
+            decided_at=case.decided_at,
+        )
+
+
+class SubmitIn(Schema):
+    service: str
+    answers: dict[str, Any]
+    declaration: bool
+
+
+class ErrorOut(Schema):
+    message: str
+    field: str | None = None
+
+
+@router.get("", response=list[CaseOut], auth=django_auth, summary="My cases")
+def list_cases(request: HttpRequest) -> list[CaseOut]:
+    return [CaseOut.from_case(c) for c in selectors.cases_of(request.user)[:200]]
+
+
+@router.get("/{case_id}", response=CaseOut, auth=django_auth, summary="One of my cases")
+def get_case(request: HttpRequest, case_id: str) -> CaseOut:
+    return CaseOut.from_case(access.case_for_applicant(request.user, case_id))
+
+
+@router.post(
+    "", response={201: CaseOut, 400: ErrorOut}, auth=django_auth, summary="Apply and submit"
+)
+def submit_case(request: HttpRequest, payload: SubmitIn) -> tuple[int, Any]:
+    """Start, fill in and submit an application at once (services without required uploads).
+
+    All or nothing: if anything is wrong, no draft is left behind.
+    """
+    service = get_object_or_404(Service, code=payload.service, active=True, current__isnull=False)
+    try:
+        with transaction.atomic():
+            case = services.case_start(actor=request.user, applicant=request.user, service=service)
+            case = services.case_save_draft(actor=request.user, case=case, answers=payload.answers)
+            case = services.case_submit(
+                actor=request.user, case=case, declaration=payload.declaration
+            )
+    except services.NotAllowed as exc:
+        raise Http404 from exc
+    except services.CaseError as exc:
+        return 400, ErrorOut(message=str(exc.message), field=exc.field)
+    return 201, CaseOut.from_case(case)

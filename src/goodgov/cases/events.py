@@ -8,7 +8,14 @@ VERSION = {"type": "integer"}
 
 declare(
     "case.started",
-    {"case": CASE_ID, "service": CODE, "version": VERSION, "agency": CODE, "applicant": COMMITMENT, "channel": CHANNEL},
+    {
+        "case": CASE_ID,
+        "service": CODE,
+        "version": VERSION,
+        "agency": CODE,
+        "applicant": COMMITMENT,
+        "channel": CHANNEL,
+    },
 )
 declare("case.draft_saved", {"case": CASE_ID, "service": CODE})
 declare(
@@ -29,10 +36,20 @@ declare("case.info_requested", {"reference": REFERENCE, "agency": CODE, "officer
 declare("case.info_provided", {"reference": REFERENCE, "agency": CODE})
 declare(
     "case.approved",
-    {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT, "with_conditions": {"type": "boolean"}},
+    {
+        "reference": REFERENCE,
+        "agency": CODE,
+        "officer": COMMITMENT,
+        "with_conditions": {"type": "boolean"},
+    },
 )
 declare(
     "case.rejected",
-    {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT, "legal_ground": {"type": "string", "maxLength": 500}},
+    {
+        "reference": REFERENCE,
+        "agency": CODE,
+        "officer": COMMITMENT,
+        "legal_ground": {"type": "string", "maxLength": 500},
+    },
 )
 declare("case.withdrawn", {"reference": REFERENCE, "agency": CODE})

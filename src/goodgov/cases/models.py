@@ -51,7 +51,9 @@ class Case(Timestamped):
         help_text=_("The officer who filed the case at the counter, if any."),
     )
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     data = EncryptedJSONField(default=dict, blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -96,6 +98,9 @@ class InformationRequest(Timestamped):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"request on case {self.case_id}"
+
 
 class ReferenceCounter(models.Model):
     """The last sequence number issued per agency and Buddhist-era year."""
@@ -108,3 +113,6 @@ class ReferenceCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year_be"], name="referencecounter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}-{self.year_be}: {self.last}"

@@ -41,9 +41,12 @@ def rule(kind: str, detail: str = "") -> Callable[[Callable[..., Any]], Callable
                 return redirect_to_login(request.get_full_path())
             if kind == OFFICER and not request.user.memberships.filter(active=True).exists():  # type: ignore[union-attr]
                 raise Http404
-            if kind == AGENCY_ADMIN and not request.user.memberships.filter(  # type: ignore[union-attr]
-                active=True, is_admin=True
-            ).exists():
+            if (
+                kind == AGENCY_ADMIN
+                and not request.user.memberships.filter(  # type: ignore[union-attr]
+                    active=True, is_admin=True
+                ).exists()
+            ):
                 raise Http404
             return view(request, *args, **kwargs)
 

@@ -48,9 +48,9 @@ def masked(digits: str) -> str:
 
 
 def _derive(purpose: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"goodgov-pii", info=purpose
-    ).derive(settings.SECRET_KEY.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"goodgov-pii", info=purpose).derive(
+        settings.SECRET_KEY.encode()
+    )
 
 
 _keys: dict[tuple[str, bytes], bytes] = {}
@@ -77,4 +77,6 @@ def decrypt_text(token: str, *, purpose: bytes = b"pii-encryption-v1") -> str:
 
 def lookup_hash(digits: str) -> str:
     """A keyed hash of the ID for equality look-ups."""
-    return hmac.new(_key(b"pii-lookup-v1"), pin.compact(digits).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _key(b"pii-lookup-v1"), pin.compact(digits).encode(), hashlib.sha256
+    ).hexdigest()

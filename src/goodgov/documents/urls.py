@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from goodgov.documents import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("evidence/<uuid:evidence_id>/", views.evidence, name="evidence"),
+]

@@ -47,3 +47,6 @@ class PersonSalt(models.Model):
     )
     salt = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"salt of user {self.user_id}"

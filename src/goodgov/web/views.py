@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 
 from goodgov.agencies.selectors import is_officer
 from goodgov.catalogue import selectors as catalogue
@@ -59,4 +60,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error_500.html", status=500)
+    # No context processors: the session or database may be what failed.
+    return HttpResponseServerError(loader.render_to_string("web/error_500.html"))

@@ -1,4 +1,4 @@
-"""Template helpers: Buddhist-era dates, picking a language from a th/en mapping."""
+"""Template helpers: Buddhist-era dates, th/en mappings, GOV.UK form markup."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.forms import BoundField
 from django.utils.translation import get_language
 
 from goodgov.catalogue.models import localized as _localized
 from goodgov.core import thai
+from goodgov.web import forms as _forms
 
 register = template.Library()
 
@@ -40,3 +42,15 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+@register.filter
+def govuk_attrs(widget: dict[str, Any], base_class: str | None = None) -> dict[str, Any]:
+    """A widget's attributes with its GOV.UK class (and error modifier) added."""
+    return _forms.widget_attrs(widget, base_class)
+
+
+@register.filter
+def govuk_target(field: BoundField) -> str:
+    """The id an error summary link should point to for this field."""
+    return _forms.field_target_id(field)

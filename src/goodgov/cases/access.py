@@ -1,0 +1,91 @@
+"""Who may see and do what with a case. Deny by default.
+
+Every look-up answers 404 both for "does not exist" and "not yours", so nobody can
+probe for other people's cases (as Zulip's ``access_stream_common`` does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404
+
+from goodgov.agencies.selectors import roles_of
+from goodgov.cases.models import Case, Channel, State
+
+APPLICANT = "applicant"
+CASEWORK_ROLES = {"officer", "approver", "counter"}
+
+
+def _get(case_id: UUID | str) -> Case:
+    try:
+        return Case.objects.select_related("service", "version", "agency", "applicant").get(
+            uuid=case_id
+        )
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def is_counter_filer(user: Any, case: Case) -> bool:
+    """The counter officer who is filing this draft on someone's behalf."""
+    return (
+        case.channel == Channel.COUNTER
+        and case.filed_by_id == getattr(user, "pk", None)
+        and "counter" in roles_of(user, case.agency)
+    )
+
+
+def case_for_applicant(user: Any, case_id: UUID | str) -> Case:
+    """The case as its applicant sees it (also the counter officer filing a draft for them)."""
+    case = _get(case_id)
+    if case.applicant_id == user.pk:
+        return case
+    if case.state == State.DRAFT and is_counter_filer(user, case):
+        return case
+    raise Http404
+
+
+def case_for_editing(user: Any, case_id: UUID | str) -> Case:
+    case = case_for_applicant(user, case_id)
+    if case.state != State.DRAFT:
+        raise Http404
+    return case
+
+
+def case_for_officer(user: Any, case_id: UUID | str) -> Case:
+    """The case as an officer of the owning agency sees it. Drafts stay private."""
+    case = _get(case_id)
+    if case.state == State.DRAFT or not roles_of(user, case.agency):
+        raise Http404
+    return case
+
+
+def may_see_national_ids(user: Any, case: Case) -> bool:
+    """The person themself, and officers working the case, see IDs unmasked."""
+    if case.applicant_id == getattr(user, "pk", None):
+        return True
+    return bool(roles_of(user, case.agency) & CASEWORK_ROLES)
+
+
+def allowed_transitions(user: Any, case: Case) -> set[str]:
+    """The workflow transitions ``user`` may take on ``case`` now."""
+    allowed = set()
+    roles = roles_of(user, case.agency)
+    for t in case.version.definition.get("workflow", {}).get("transitions", []):
+        if case.state not in t["from"]:
+            continue
+        if t["role"] == APPLICANT:
+            if case.applicant_id == getattr(user, "pk", None):
+                allowed.add(t["name"])
+        elif t["role"] in roles:
+            allowed.add(t["name"])
+    return allowed
+
+
+def can_transition(user: Any, case: Case, name: str) -> bool:
+    return name in allowed_transitions(user, case)
+
+
+def may_start_for_others(user: Any, agency: Any) -> bool:
+    return "counter" in roles_of(user, agency)

@@ -1,0 +1,164 @@
+"""An application's answers as rows for a GOV.UK summary list, and how a question is asked.
+
+Answers are stored as JSON in the shape ``ApplicationForm.answers()`` gives (ISO dates in
+the Common Era, codes for addresses and choices, 13-digit national IDs, E.164 phones).
+Everything people read is made here, in the reader's language: Buddhist-era dates in
+Thai, choice labels, place names from official codes, masked national IDs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from goodgov.catalogue.models import ServiceVersion, localized
+from goodgov.core import national_id, thai, thai_address
+
+# The widgets a question can have; ``field_kind`` picks one from the definition.
+KINDS = {
+    "text",
+    "textarea",
+    "number",
+    "email",
+    "phone",
+    "date",
+    "national_id",
+    "address",
+    "radios",
+    "select",
+    "checkbox",
+}
+
+YES = _("Yes")
+NO = _("No")
+
+
+def field_kind(prop: dict[str, Any], ui: dict[str, Any]) -> str:
+    """The widget for a question: ``ui.widget`` if given, otherwise from the schema type."""
+    widget = ui.get("widget")
+    kind = prop.get("type")
+    if widget in (None, "text", "number") and kind in ("integer", "number"):
+        return "number"
+    if widget:
+        return str(widget)
+    if "enum" in prop or ui.get("choices"):
+        return "radios"
+    if kind == "boolean":
+        return "checkbox"
+    if prop.get("format") == "date":
+        return "date"
+    if prop.get("format") == "email":
+        return "email"
+    return "text"
+
+
+def choice_values(prop: dict[str, Any], ui: dict[str, Any]) -> list[Any]:
+    """The values a radios/select question offers, in order (schema ``enum`` first)."""
+    if "enum" in prop:
+        return list(prop["enum"])
+    if ui.get("choices"):
+        return list(ui["choices"])
+    if prop.get("type") == "boolean":
+        return [True, False]
+    return []
+
+
+def choice_key(value: Any) -> str:
+    """How a choice value travels in HTML: ``true``/``false`` for booleans."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def choice_label(value: Any, ui: dict[str, Any]) -> str:
+    labels = ui.get("choices") or {}
+    key = choice_key(value)
+    if key in labels:
+        return localized(labels[key])
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    return key
+
+
+def format_phone(value: str) -> str:
+    """``+66812345678`` as ``081 234 5678``; ``+6621234567`` as ``02 123 4567``."""
+    if not value.startswith("+66"):
+        return value
+    local = "0" + value[3:]
+    if len(local) == 10:
+        return f"{local[:3]} {local[3:6]} {local[6:]}"
+    if local.startswith("02") and len(local) == 9:
+        return f"{local[:2]} {local[2:5]} {local[5:]}"
+    if len(local) == 9:
+        return f"{local[:3]} {local[3:6]} {local[6:]}"
+    return local
+
+
+def _format_number(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
+    return str(value)
+
+
+def display_value(
+    kind: str, value: Any, prop: dict[str, Any], ui: dict[str, Any], *, reveal_national_ids: bool
+) -> str:
+    """One answer as text for people, in the current language."""
+    language = (get_language() or "th")[:2]
+    if kind == "date":
+        try:
+            return thai.format_date(dt.date.fromisoformat(str(value)), language)
+        except ValueError:
+            return str(value)
+    if kind in ("radios", "select"):
+        return choice_label(value, ui)
+    if kind == "checkbox" or isinstance(value, bool):
+        return str(YES if value else NO)
+    if kind == "address" and isinstance(value, dict):
+        return thai_address.format_address(value, language)
+    if kind == "national_id":
+        digits = str(value)
+        if len(digits) != 13 or not digits.isdigit():
+            return digits if reveal_national_ids else "x" * len(digits)
+        return national_id.display(digits) if reveal_national_ids else national_id.masked(digits)
+    if kind == "phone":
+        return format_phone(str(value))
+    if kind == "number":
+        return _format_number(value)
+    return str(value)
+
+
+def answer_rows(
+    version: ServiceVersion, answers: dict[str, Any], *, reveal_national_ids: bool
+) -> list[dict[str, str]]:
+    """``{"key", "label", "value"}`` for every answered question, in the form's order.
+
+    Answers whose key the version does not ask (kept from an older version) are left out.
+    """
+    form = version.definition.get("form", {})
+    properties = form.get("schema", {}).get("properties", {})
+    ui_fields = form.get("ui", {}).get("fields", {})
+    rows = []
+    for key in form.get("ui", {}).get("order", []):
+        if key not in answers or answers[key] is None or answers[key] == "":
+            continue
+        prop = properties.get(key, {})
+        ui = ui_fields.get(key, {})
+        kind = field_kind(prop, ui)
+        rows.append(
+            {
+                "key": key,
+                "label": localized(ui.get("label")) or key,
+                "value": display_value(
+                    kind, answers[key], prop, ui, reveal_national_ids=reveal_national_ids
+                ),
+            }
+        )
+    return rows

@@ -1,0 +1,237 @@
+"""The back office: an officer's queue, a case's page and its decisions, and the counter.
+
+Every view requires an active agency membership (``officer`` rule); each case is found
+through ``cases.access.case_for_officer`` (404 outside the officer's agencies) and each
+step is allowed only to the role the service's workflow names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goodgov.accounts.selectors import user_by_national_id
+from goodgov.agencies.selectors import agencies_of
+from goodgov.cases import access, selectors, services
+from goodgov.cases.answers import answer_rows
+from goodgov.cases.models import Case
+from goodgov.cases.step_forms import (
+    ApproveForm,
+    CounterFindForm,
+    CounterRegisterForm,
+    QueueFilterForm,
+    RejectForm,
+    RequestInfoForm,
+)
+from goodgov.catalogue.models import Service
+from goodgov.core import access as rules
+from goodgov.documents.selectors import evidence_by_item, evidence_of
+
+
+@rules.rule(rules.OFFICER, "cases of the officer's own agencies only")
+def queue(request: HttpRequest) -> HttpResponse:
+    agencies = agencies_of(request.user)
+    form = QueueFilterForm(request.GET or None)
+    form.fields["service"].choices = [("", _("All services"))] + [
+        (s.code, s.name)
+        for s in Service.objects.filter(agency__in=agencies).select_related("current")
+    ]
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.queue(
+        request.user,
+        service=filters.get("service", ""),
+        state=filters.get("state", ""),
+        due=filters.get("due", ""),
+    )
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/office/queue.html",
+        {"form": form, "page": page, "agencies": agencies, "query": query.urlencode()},
+    )
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    allowed = access.allowed_transitions(request.user, case)
+    context: dict[str, Any] = {
+        "case": case,
+        "version": case.version,
+        "allowed": allowed,
+        "timeline": selectors.timeline(case, for_officer=True),
+        "rows": answer_rows(
+            case.version,
+            case.data,
+            reveal_national_ids=access.may_see_national_ids(request.user, case),
+        ),
+        "applicant_id": (
+            case.applicant.national_id_display
+            if access.may_see_national_ids(request.user, case)
+            else case.applicant.national_id_masked
+        ),
+        "evidence_rows": evidence_by_item(case.version, evidence_of(case)),
+        "info_request": selectors.open_information_request(case),
+        "request_info_form": RequestInfoForm() if "request_info" in allowed else None,
+        "approve_form": ApproveForm() if "approve" in allowed else None,
+        "reject_form": RejectForm() if "reject" in allowed else None,
+    }
+    context.update({k: v for k, v in forms.items() if context.get(k) is not None})
+    return context
+
+
+@rules.rule(rules.OFFICER, "officers of the owning agency; drafts are never shown")
+def case(request: HttpRequest, case_id: str) -> HttpResponse:
+    found = access.case_for_officer(request.user, case_id)
+    return render(request, "cases/office/case.html", _case_context(request, found))
+
+
+def _step(
+    request: HttpRequest, case_id: str, run: Any, form_name: str, form: Any, done: str
+) -> HttpResponse:
+    """Run one workflow step; on bad input re-render the case page keeping what was typed."""
+    found = access.case_for_officer(request.user, case_id)
+    if form is None or form.is_valid():
+        try:
+            run(found, form.cleaned_data if form is not None else {})
+        except services.NotAllowed as exc:
+            raise Http404 from exc
+        except services.Conflict as exc:
+            messages.error(request, str(exc.message))
+            return redirect("office:case", case_id=found.uuid)
+        except services.CaseError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, done)
+            return redirect("office:case", case_id=found.uuid)
+    return render(
+        request,
+        "cases/office/case.html",
+        _case_context(request, found, **{form_name: form}),
+        status=400,
+    )
+
+
+@require_POST
+@rules.rule(rules.OFFICER, "role named by the workflow's 'claim' step, owning agency")
+def claim(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _step(
+        request,
+        case_id,
+        lambda c, d: services.case_claim(actor=request.user, case=c),
+        "",
+        None,
+        _("You are now handling this application."),
+    )
+
+
+@require_POST
+@rules.rule(rules.OFFICER, "role named by the workflow's 'request_info' step, owning agency")
+def request_info(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _step(
+        request,
+        case_id,
+        lambda c, d: services.case_request_info(actor=request.user, case=c, message=d["message"]),
+        "request_info_form",
+        RequestInfoForm(request.POST),
+        _("Your request has been sent to the applicant."),
+    )
+
+
+@require_POST
+@rules.rule(rules.OFFICER, "role named by the workflow's 'approve' step, owning agency")
+def approve(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _step(
+        request,
+        case_id,
+        lambda c, d: services.case_approve(actor=request.user, case=c, conditions=d["conditions"]),
+        "approve_form",
+        ApproveForm(request.POST),
+        _("The application is approved and the applicant has been told."),
+    )
+
+
+@require_POST
+@rules.rule(rules.OFFICER, "role named by the workflow's 'reject' step, owning agency")
+def reject(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _step(
+        request,
+        case_id,
+        lambda c, d: services.case_reject(
+            actor=request.user, case=c, reasons=d["reasons"], legal_ground=d["legal_ground"]
+        ),
+        "reject_form",
+        RejectForm(request.POST),
+        _("The application is refused and the applicant has been told the reasons."),
+    )
+
+
+def _counter_agencies(request: HttpRequest) -> list[Any]:
+    return [a for a in agencies_of(request.user) if access.may_start_for_others(request.user, a)]
+
+
+@require_http_methods(["GET", "POST"])
+@rules.rule(rules.OFFICER, "counter role: file on behalf of a person at the counter")
+def counter(request: HttpRequest) -> HttpResponse:
+    """Find the person by national ID, or register them, then choose a service."""
+    agencies = _counter_agencies(request)
+    if not agencies:
+        raise Http404
+    find = CounterFindForm(request.GET or None)
+    person = None
+    register = None
+    if find.is_valid():
+        person = user_by_national_id(find.cleaned_data["national_id"])
+        if person is None:
+            register = CounterRegisterForm(
+                initial={"national_id": find.cleaned_data["national_id"]}
+            )
+    if request.method == "POST":
+        register = CounterRegisterForm(request.POST)
+        if register.is_valid():
+            from goodgov.accounts.services import person_register_at_counter
+
+            try:
+                person = person_register_at_counter(actor=request.user, **register.cleaned_data)
+            except services.CaseError as exc:
+                register.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("The person is registered. Choose the service they are applying for."),
+                )
+                find = CounterFindForm({"national_id": register.cleaned_data["national_id"]})
+                find.is_valid()
+                register = None
+    return render(
+        request,
+        "cases/office/counter.html",
+        {
+            "find": find,
+            "person": person,
+            "register": register,
+            "services": Service.objects.filter(
+                agency__in=agencies, active=True, current__isnull=False
+            ).select_related("current", "agency"),
+        },
+    )
+
+
+@require_POST
+@rules.rule(rules.OFFICER, "counter role in the service's agency")
+def counter_start(request: HttpRequest) -> HttpResponse:
+    service = get_object_or_404(Service, code=request.POST.get("service", ""), active=True)
+    person = user_by_national_id(request.POST.get("national_id", ""))
+    if person is None:
+        raise Http404
+    try:
+        found = services.case_start(actor=request.user, applicant=person, service=service)
+    except services.NotAllowed as exc:
+        raise Http404 from exc
+    return redirect("cases:edit", case_id=found.uuid)

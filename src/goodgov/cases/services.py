@@ -1,0 +1,429 @@
+"""Every write to a case: one transaction each, each recording its ledger event.
+
+Views call these and nothing else to change a case. Permission is checked here too
+(``cases.access``), so the HTML views, the API and the back office behave the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jsonschema
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goodgov import ledger
+from goodgov.cases import access
+from goodgov.cases.models import Case, Channel, InformationRequest, ReferenceCounter, State
+from goodgov.catalogue.models import Service
+from goodgov.core import thai
+from goodgov.documents.services import evidence_attach, files_discarded_on_failure
+from goodgov.ledger.services import commitment
+from goodgov.notifications.services import message_send
+
+
+class CaseError(Exception):
+    """A request that cannot be carried out; ``message`` is translated and shown as is."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(CaseError):
+    """The actor may not do this. Views answer 404 so nothing is revealed."""
+
+    def __init__(self) -> None:
+        super().__init__(_("You cannot do this."))
+
+
+class Conflict(CaseError):
+    """The case moved on meanwhile (another officer decided it, say)."""
+
+
+Uploads = dict[str, tuple[UploadedFile, str]]  # item key -> (checked upload, content type)
+
+
+def _draft_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    relaxed = dict(schema)
+    relaxed.pop("required", None)
+    return relaxed
+
+
+def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
+    schema = case.version.definition["form"]["schema"]
+    try:
+        jsonschema.validate(
+            answers,
+            schema if complete else _draft_schema(schema),
+            format_checker=jsonschema.FormatChecker(),
+        )
+    except jsonschema.ValidationError as exc:
+        field = exc.path[0] if exc.path else None
+        raise CaseError(
+            _("Some answers are missing or not valid. Check them and try again."),
+            field=str(field) if field is not None else None,
+        ) from exc
+
+
+def _attach(actor: Any, case: Case, uploads: Uploads | None) -> None:
+    for item, (upload, content_type) in (uploads or {}).items():
+        evidence_attach(actor=actor, case=case, item=item, upload=upload, content_type=content_type)
+
+
+def _locked(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update()
+        .select_related("service", "version", "agency", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def case_start(*, actor: Any, applicant: Any, service: Service) -> Case:
+    """Open a draft application. An officer with the counter role may open one for a person."""
+    if not service.active or service.current is None:
+        raise CaseError(_("This service is not taking applications."))
+    on_behalf = applicant.pk != actor.pk
+    if on_behalf and not access.may_start_for_others(actor, service.agency):
+        raise NotAllowed()
+    with transaction.atomic():
+        case = Case.objects.create(
+            service=service,
+            version=service.current,
+            agency=service.agency,
+            applicant=applicant,
+            filed_by=actor if on_behalf else None,
+            channel=Channel.COUNTER if on_behalf else Channel.ONLINE,
+            state=State.DRAFT,
+            data={},
+        )
+        ledger.record(
+            actor=actor,
+            action="case.started",
+            subject=case,
+            agency=case.agency,
+            public={
+                "case": str(case.uuid),
+                "service": service.code,
+                "version": case.version.number,
+                "agency": case.agency.code,
+                "applicant": commitment(applicant),
+                "channel": case.channel,
+            },
+        )
+    return case
+
+
+def _may_edit(actor: Any, case: Case) -> bool:
+    return case.state == State.DRAFT and (
+        case.applicant_id == actor.pk or access.is_counter_filer(actor, case)
+    )
+
+
+def case_save_draft(
+    *, actor: Any, case: Case, answers: dict[str, Any], uploads: Uploads | None = None
+) -> Case:
+    """Keep what the person has filled in so far; nothing is required yet."""
+    with files_discarded_on_failure(), transaction.atomic():
+        case = _locked(case)
+        if not _may_edit(actor, case):
+            raise NotAllowed()
+        _check_answers(case, answers, complete=False)
+        case.data = answers
+        case.save(update_fields=["data", "updated_at"])
+        _attach(actor, case, uploads)
+        ledger.record(
+            actor=actor,
+            action="case.draft_saved",
+            subject=case,
+            agency=case.agency,
+            public={"case": str(case.uuid), "service": case.service.code},
+        )
+    return case
+
+
+def missing_evidence(case: Case) -> list[dict[str, Any]]:
+    """Required upload items not yet provided."""
+    have = set(case.evidence.values_list("item", flat=True))
+    return [
+        item
+        for item in case.version.definition.get("evidence", [])
+        if item.get("kind") == "upload" and item.get("required") and item["key"] not in have
+    ]
+
+
+def _next_reference(case: Case, now: dt.datetime) -> str:
+    year_be = thai.be_year(timezone.localtime(now).year)
+    ReferenceCounter.objects.get_or_create(agency=case.agency, year_be=year_be)
+    ReferenceCounter.objects.filter(agency=case.agency, year_be=year_be).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.get(agency=case.agency, year_be=year_be).last
+    return f"{case.agency.code.upper()}-{year_be}-{number:06d}"
+
+
+def case_submit(*, actor: Any, case: Case, declaration: bool) -> Case:
+    """Submit a complete draft: it gets its reference number and its legal deadline."""
+    if not declaration:
+        raise CaseError(
+            _("Confirm the declaration to submit your application."), field="declaration"
+        )
+    with transaction.atomic():
+        case = _locked(case)
+        if not _may_edit(actor, case):
+            raise NotAllowed()
+        _check_answers(case, case.data, complete=True)
+        if missing_evidence(case):
+            raise CaseError(_("Upload every required document before you submit."))
+        now = timezone.now()
+        case.reference = _next_reference(case, now)
+        case.state = State.SUBMITTED
+        case.declared_at = now
+        case.submitted_at = now
+        case.due_at = now + dt.timedelta(days=int(case.version.definition["deadline_days"]))
+        case.save(
+            update_fields=[
+                "reference",
+                "state",
+                "declared_at",
+                "submitted_at",
+                "due_at",
+                "updated_at",
+            ]
+        )
+        ledger.record(
+            actor=actor,
+            action="case.submitted",
+            subject=case,
+            agency=case.agency,
+            public={
+                "case": str(case.uuid),
+                "reference": case.reference,
+                "service": case.service.code,
+                "version": case.version.number,
+                "agency": case.agency.code,
+                "applicant": commitment(case.applicant),
+                "channel": case.channel,
+                "due": case.due_at.isoformat(),
+            },
+        )
+        message_send(
+            user=case.applicant,
+            case=case,
+            subject=_("Application received: %(reference)s") % {"reference": case.reference},
+            body=_(
+                "We have received your application for %(service)s. Your reference number is "
+                "%(reference)s. You can follow it under My applications."
+            )
+            % {"service": case.version.name, "reference": case.reference},
+        )
+    return case
+
+
+def _transition(actor: Any, case: Case, name: str) -> Case:
+    """Lock the case and check that ``actor`` may take transition ``name`` from its state now."""
+    case = _locked(case)
+    transition = case.version.transition(name)
+    if transition is None:
+        raise NotAllowed()
+    if case.state not in transition["from"]:
+        if case.state in (State.APPROVED, State.REJECTED, State.WITHDRAWN):
+            raise Conflict(
+                _("This application has already been closed (%(state)s). Nothing was changed.")
+                % {"state": case.version.state_label(case.state)}
+            )
+        raise Conflict(
+            _(
+                "This application is now “%(state)s”, so this step is not possible. Nothing was changed."
+            )
+            % {"state": case.version.state_label(case.state)}
+        )
+    if not access.can_transition(actor, case, name):
+        raise NotAllowed()
+    case.state = transition["to"]
+    return case
+
+
+def case_claim(*, actor: Any, case: Case) -> Case:
+    with transaction.atomic():
+        case = _transition(actor, case, "claim")
+        case.assignee = actor
+        case.save(update_fields=["state", "assignee", "updated_at"])
+        ledger.record(
+            actor=actor,
+            action="case.claimed",
+            subject=case,
+            agency=case.agency,
+            public={
+                "reference": case.reference,
+                "agency": case.agency.code,
+                "officer": commitment(actor),
+            },
+        )
+    return case
+
+
+def case_request_info(*, actor: Any, case: Case, message: str) -> InformationRequest:
+    message = (message or "").strip()
+    if not message:
+        raise CaseError(_("Say what information you need from the applicant."), field="message")
+    with transaction.atomic():
+        case = _transition(actor, case, "request_info")
+        case.save(update_fields=["state", "updated_at"])
+        request = InformationRequest.objects.create(case=case, requested_by=actor, message=message)
+        ledger.record(
+            actor=actor,
+            action="case.info_requested",
+            subject=case,
+            agency=case.agency,
+            public={
+                "reference": case.reference,
+                "agency": case.agency.code,
+                "officer": commitment(actor),
+            },
+            private={"message": message},
+        )
+        message_send(
+            user=case.applicant,
+            case=case,
+            subject=_("More information needed: %(reference)s") % {"reference": case.reference},
+            body=_(
+                "The officer handling your application asks:\n\n%(message)s\n\nPlease answer on the application page."
+            )
+            % {"message": message},
+        )
+    return request
+
+
+def case_answer(*, actor: Any, case: Case, response: str, uploads: Uploads | None = None) -> Case:
+    response = (response or "").strip()
+    if not response and not uploads:
+        raise CaseError(_("Write your answer or upload a document."), field="response")
+    with files_discarded_on_failure(), transaction.atomic():
+        case = _transition(actor, case, "answer")
+        case.save(update_fields=["state", "updated_at"])
+        open_request = case.information_requests.filter(responded_at__isnull=True).last()
+        if open_request is not None:
+            open_request.response = response
+            open_request.responded_at = timezone.now()
+            open_request.save(update_fields=["response", "responded_at", "updated_at"])
+        _attach(actor, case, uploads)
+        ledger.record(
+            actor=actor,
+            action="case.info_provided",
+            subject=case,
+            agency=case.agency,
+            public={"reference": case.reference, "agency": case.agency.code},
+            private={"response": response},
+        )
+    return case
+
+
+def _decided(case: Case, actor: Any, subject: Any, body: Any) -> None:
+    case.decided_at = timezone.now()
+    case.assignee = case.assignee or actor
+    message_send(user=case.applicant, case=case, subject=subject, body=body)
+
+
+def case_approve(*, actor: Any, case: Case, conditions: str = "") -> Case:
+    conditions = (conditions or "").strip()
+    with transaction.atomic():
+        case = _transition(actor, case, "approve")
+        case.decision_conditions = conditions
+        _decided(
+            case,
+            actor,
+            _("Application approved: %(reference)s") % {"reference": case.reference},
+            _("Your application for %(service)s has been approved.")
+            % {"service": case.version.name}
+            + ("\n\n" + str(_("Conditions:")) + "\n" + conditions if conditions else ""),
+        )
+        case.save(
+            update_fields=["state", "decision_conditions", "decided_at", "assignee", "updated_at"]
+        )
+        ledger.record(
+            actor=actor,
+            action="case.approved",
+            subject=case,
+            agency=case.agency,
+            public={
+                "reference": case.reference,
+                "agency": case.agency.code,
+                "officer": commitment(actor),
+                "with_conditions": bool(conditions),
+            },
+            private={"conditions": conditions} if conditions else None,
+        )
+    return case
+
+
+def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> Case:
+    reasons, legal_ground = (reasons or "").strip(), (legal_ground or "").strip()
+    if not reasons:
+        raise CaseError(_("Give the reasons for the refusal."), field="reasons")
+    if not legal_ground:
+        raise CaseError(_("Give the legal ground for the refusal."), field="legal_ground")
+    with transaction.atomic():
+        case = _transition(actor, case, "reject")
+        case.decision_reasons = reasons
+        case.decision_legal_ground = legal_ground
+        _decided(
+            case,
+            actor,
+            _("Application refused: %(reference)s") % {"reference": case.reference},
+            _(
+                "Your application for %(service)s has been refused.\n\nReasons: %(reasons)s\nLegal ground: %(ground)s\n\nYou may appeal this decision as the law provides."
+            )
+            % {"service": case.version.name, "reasons": reasons, "ground": legal_ground},
+        )
+        case.save(
+            update_fields=[
+                "state",
+                "decision_reasons",
+                "decision_legal_ground",
+                "decided_at",
+                "assignee",
+                "updated_at",
+            ]
+        )
+        ledger.record(
+            actor=actor,
+            action="case.rejected",
+            subject=case,
+            agency=case.agency,
+            public={
+                "reference": case.reference,
+                "agency": case.agency.code,
+                "officer": commitment(actor),
+                "legal_ground": legal_ground[:500],
+            },
+            private={"reasons": reasons},
+        )
+    return case
+
+
+def case_withdraw(*, actor: Any, case: Case) -> Case:
+    with transaction.atomic():
+        case = _transition(actor, case, "withdraw")
+        case.decided_at = timezone.now()
+        case.save(update_fields=["state", "decided_at", "updated_at"])
+        ledger.record(
+            actor=actor,
+            action="case.withdrawn",
+            subject=case,
+            agency=case.agency,
+            public={"reference": case.reference, "agency": case.agency.code},
+        )
+        message_send(
+            user=case.applicant,
+            case=case,
+            subject=_("Application withdrawn: %(reference)s") % {"reference": case.reference},
+            body=_(
+                "You have withdrawn your application %(reference)s. No further action will be taken."
+            )
+            % {"reference": case.reference},
+        )
+    return case

@@ -1,0 +1,122 @@
+"""Small forms for the steps of a case (the application form itself is built in forms.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DeclarationForm(forms.Form):
+    declaration = forms.BooleanField(
+        label=_("I declare that the information I have given is true and complete."),
+        error_messages={"required": _("Confirm the declaration to submit your application.")},
+    )
+
+
+class CounterDeclarationForm(forms.Form):
+    declaration = forms.BooleanField(
+        label=_(
+            "The applicant has read the answers, confirmed they are true and complete, "
+            "and asked me to submit them on their behalf."
+        ),
+        error_messages={"required": _("Confirm the applicant's declaration to submit.")},
+    )
+
+
+class RequestInfoForm(forms.Form):
+    message = forms.CharField(
+        label=_("What do you need from the applicant?"),
+        help_text=_("Say exactly what is missing and why. The applicant sees this text."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _("Say what information you need from the applicant.")},
+    )
+
+
+class AnswerForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+    document = forms.FileField(
+        label=_("Upload a document (optional)"),
+        help_text=_("PDF, JPG or PNG, smaller than 10 MB."),
+        required=False,
+    )
+
+
+class ApproveForm(forms.Form):
+    conditions = forms.CharField(
+        label=_("Conditions (optional)"),
+        help_text=_(
+            "Conditions the applicant must meet. Leave empty to approve without conditions."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class RejectForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons for the refusal"),
+        help_text=_("The applicant sees these reasons. Write them plainly."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _("Give the reasons for the refusal.")},
+    )
+    legal_ground = forms.CharField(
+        label=_("Legal ground"),
+        help_text=_("The act and section the refusal rests on."),
+        max_length=500,
+        error_messages={"required": _("Give the legal ground for the refusal.")},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("open", _("Open (not yet decided)")),
+            ("submitted", _("Submitted, not yet claimed")),
+            ("in_review", _("Being reviewed")),
+            ("info_requested", _("Waiting for the applicant")),
+            ("approved", _("Approved")),
+            ("rejected", _("Refused")),
+            ("withdrawn", _("Withdrawn")),
+            ("all", _("All")),
+        ],
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", _("Any time")), ("overdue", _("Overdue")), ("week", _("Due within 7 days"))],
+    )
+
+
+class CounterFindForm(forms.Form):
+    national_id = forms.CharField(
+        label=_("The person's national ID number"),
+        help_text=_("13 digits, as on the ID card."),
+        max_length=20,
+    )
+
+    def clean_national_id(self) -> str:
+        from goodgov.core import national_id
+
+        try:
+            return national_id.clean(self.cleaned_data["national_id"])
+        except national_id.InvalidNationalID as exc:
+            raise forms.ValidationError(_("Enter a valid 13-digit national ID number.")) from exc
+
+
+class CounterRegisterForm(forms.Form):
+    national_id = forms.CharField(widget=forms.HiddenInput)
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    phone = forms.CharField(
+        label=_("Mobile phone number (optional)"), max_length=20, required=False
+    )

@@ -1,0 +1,104 @@
+"""Checks on uploaded evidence: size, and a type judged from the file's own bytes.
+
+The file name and the content type the browser sends are chosen by the sender, so
+neither is trusted: an HTML page or a program renamed ``x.pdf`` is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# How far into a file the signatures of the accepted types lie (OOXML needs a few KB).
+HEAD_BYTES = 8192
+
+# Short names people know, for messages and hints.
+TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+    "image/webp": "WEBP",
+    "image/heic": "HEIC",
+    "image/tiff": "TIFF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+}
+
+
+def type_names(accept: list[str]) -> str:
+    """``PDF, JPG or PNG`` in the current language."""
+    names = [TYPE_NAMES.get(mime, mime.rsplit("/", 1)[-1].upper()) for mime in accept]
+    return str(get_text_list(names, gettext("or")))
+
+
+def size_text(max_bytes: int) -> str:
+    """``10 MB``: whole megabytes when the limit is one, else kilobytes."""
+    mib = 1024 * 1024
+    if max_bytes >= mib and max_bytes % mib == 0:
+        return gettext("%(count)s MB") % {"count": max_bytes // mib}
+    if max_bytes >= mib:
+        return gettext("%(count)s MB") % {"count": f"{max_bytes / mib:.1f}"}
+    return gettext("%(count)s KB") % {"count": max(1, max_bytes // 1024)}
+
+
+def _head(upload: UploadedFile) -> bytes:
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    return bytes(head)
+
+
+def detect_type(head: bytes) -> str | None:
+    """The content type the bytes show, or None when they match nothing we know."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    kind = filetype.guess(head)
+    if kind is None or kind.mime == "application/pdf":
+        # filetype finds "%PDF" anywhere near the start; we want it first.
+        return None
+    return str(kind.mime)
+
+
+def check_upload(upload: UploadedFile, *, accept: list[str], max_bytes: int | None = None) -> str:
+    """The content type detected from the file's bytes, if it is accepted.
+
+    ``max_bytes`` defaults to ``settings.GOODGOV_UPLOAD_MAX_BYTES`` (read at call time,
+    so a test may override it). Raises a translated ``ValidationError`` for an empty
+    file, a file too large, or a type not in ``accept``.
+    """
+    limit = settings.GOODGOV_UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(_("The selected file is empty"), code="empty")
+    if size > limit:
+        raise ValidationError(
+            _("The file must be smaller than %(size)s"),
+            code="too_large",
+            params={"size": size_text(limit)},
+        )
+    detected = detect_type(_head(upload))
+    if detected is None or detected not in accept:
+        raise ValidationError(
+            _("The file must be a %(types)s"),
+            code="type",
+            params={"types": type_names(accept)},
+        )
+    return detected
+
+
+def sha256_of(upload: UploadedFile) -> str:
+    """SHA-256 of the whole file, read in chunks so a large file is never held in memory."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

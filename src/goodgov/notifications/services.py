@@ -1,0 +1,31 @@
+"""In-app messages, each copied by email after the transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+
+from goodgov.notifications.models import Message
+
+
+def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Message:
+    """Create an in-app message for ``user`` and email a copy once the change commits.
+
+    ``subject`` and ``body`` should be lazy translations; they are rendered in the
+    person's preferred language.
+    """
+    with translation.override(getattr(user, "preferred_language", None) or "th"):
+        message = Message.objects.create(user=user, case=case, subject=str(subject), body=str(body))
+    if getattr(user, "email", None):
+        from goodgov.notifications.tasks import email_message
+
+        transaction.on_commit(lambda: email_message.enqueue(message_id=message.pk))
+    return message
+
+
+def messages_mark_read(*, user: Any) -> int:
+    from django.utils import timezone
+
+    return Message.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

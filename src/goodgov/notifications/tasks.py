@@ -1,0 +1,26 @@
+"""Email delivery, run by the task backend (in-process by default, the database worker in production)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from goodgov.notifications.models import Message
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def email_message(message_id: int) -> None:
+    message = Message.objects.select_related("user").get(pk=message_id)
+    if message.emailed_at is not None or not message.user.email:
+        return
+    Message.objects.filter(pk=message_id).update(email_attempts=F("email_attempts") + 1)
+    body = f"{message.body}\n\n{settings.BASE_URL}"
+    send_mail(message.subject, body, None, [message.user.email], fail_silently=False)
+    Message.objects.filter(pk=message_id).update(emailed_at=timezone.now())

@@ -1,0 +1,201 @@
+"""Every protected case operation, tried by every kind of client.
+
+Anonymous, citizen A (the applicant), citizen B, an officer of the owning agency with
+and without the role the workflow names, an officer of another agency, and the agency
+admin. Refused clients get the same answer as for a case that does not exist (404, or
+the sign-in page for anonymous), and nothing changes: no state, no event, no message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from goodgov.cases import services
+from goodgov.cases.models import Case
+from goodgov.ledger.models import Event
+from goodgov.notifications.models import Message
+
+pytestmark = pytest.mark.django_db
+
+CLIENTS = ["anonymous", "citizen_a", "citizen_b", "clerk", "approver", "counter_officer", "foreign_officer", "agency_admin"]
+
+
+def client_for(request: Any, as_user: Any, who: str) -> Any:
+    return as_user(None if who == "anonymous" else request.getfixturevalue(who))
+
+
+def snapshot(case: Case) -> tuple[Any, ...]:
+    case.refresh_from_db()
+    return (case.state, case.assignee_id, case.decided_at, Event.objects.count(), Message.objects.count())
+
+
+def assert_refused(response: Any, who: str) -> None:
+    if who == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_reading_a_case_page(request, as_user, submitted, who):
+    response = client_for(request, as_user, who).get(reverse("cases:detail", kwargs={"case_id": submitted.uuid}))
+    if who == "citizen_a":
+        assert response.status_code == 200
+        assert submitted.reference in response.content.decode()
+    else:
+        assert_refused(response, who)
+
+
+@pytest.mark.parametrize("who", ["citizen_b", "clerk"])
+def test_someone_elses_case_looks_exactly_like_a_missing_one(request, as_user, submitted, who):
+    client = client_for(request, as_user, who)
+    theirs = client.get(reverse("cases:detail", kwargs={"case_id": submitted.uuid}))
+    missing = client.get(reverse("cases:detail", kwargs={"case_id": uuid.uuid4()}))
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.content == missing.content
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_office_case_page(request, as_user, submitted, who):
+    response = client_for(request, as_user, who).get(reverse("office:case", kwargs={"case_id": submitted.uuid}))
+    if who in {"clerk", "approver", "counter_officer", "agency_admin"}:
+        assert response.status_code == 200
+    else:
+        assert_refused(response, who)
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_claim(request, as_user, submitted, who):
+    before = snapshot(submitted)
+    response = client_for(request, as_user, who).post(reverse("office:claim", kwargs={"case_id": submitted.uuid}))
+    if who in {"clerk", "approver"}:
+        assert response.status_code == 302
+        submitted.refresh_from_db()
+        assert submitted.state == "in_review"
+    else:
+        assert_refused(response, who)
+        assert snapshot(submitted) == before
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_request_information(request, as_user, in_review, who):
+    before = snapshot(in_review)
+    response = client_for(request, as_user, who).post(
+        reverse("office:request_info", kwargs={"case_id": in_review.uuid}), {"message": "ขอเอกสารเพิ่มเติม"}
+    )
+    if who in {"clerk", "approver"}:
+        assert response.status_code == 302
+        in_review.refresh_from_db()
+        assert in_review.state == "info_requested"
+    else:
+        assert_refused(response, who)
+        assert snapshot(in_review) == before
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_approve(request, as_user, in_review, who):
+    before = snapshot(in_review)
+    response = client_for(request, as_user, who).post(
+        reverse("office:approve", kwargs={"case_id": in_review.uuid}), {"conditions": ""}
+    )
+    if who == "approver":
+        assert response.status_code == 302
+        in_review.refresh_from_db()
+        assert in_review.state == "approved"
+    else:
+        # the clerk is an officer of the agency without the approver role
+        assert_refused(response, who)
+        assert snapshot(in_review) == before
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_reject(request, as_user, in_review, who):
+    before = snapshot(in_review)
+    response = client_for(request, as_user, who).post(
+        reverse("office:reject", kwargs={"case_id": in_review.uuid}),
+        {"reasons": "ไม่ผ่านเกณฑ์", "legal_ground": "มาตรา 38"},
+    )
+    if who == "approver":
+        assert response.status_code == 302
+        in_review.refresh_from_db()
+        assert in_review.state == "rejected"
+    else:
+        assert_refused(response, who)
+        assert snapshot(in_review) == before
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_withdraw(request, as_user, submitted, who):
+    before = snapshot(submitted)
+    response = client_for(request, as_user, who).post(reverse("cases:withdraw", kwargs={"case_id": submitted.uuid}))
+    if who == "citizen_a":
+        assert response.status_code == 302
+        submitted.refresh_from_db()
+        assert submitted.state == "withdrawn"
+    else:
+        assert_refused(response, who)
+        assert snapshot(submitted) == before
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_answer_a_request_for_information(request, as_user, in_review, clerk, who):
+    services.case_request_info(actor=clerk, case=in_review, message="ขอเอกสารเพิ่มเติม")
+    before = snapshot(in_review)
+    response = client_for(request, as_user, who).post(
+        reverse("cases:answer", kwargs={"case_id": in_review.uuid}), {"response": "ส่งแล้ว"}
+    )
+    if who == "citizen_a":
+        assert response.status_code == 302
+        in_review.refresh_from_db()
+        assert in_review.state == "in_review"
+    else:
+        assert_refused(response, who)
+        assert snapshot(in_review) == before
+
+
+@pytest.mark.parametrize("who", CLIENTS)
+def test_editing_a_draft(request, as_user, citizen_a, service_version, who):
+    draft = services.case_start(actor=citizen_a, applicant=citizen_a, service=service_version.service)
+    before = (Event.objects.count(), Case.objects.get(pk=draft.pk).data)
+    client = client_for(request, as_user, who)
+    url = reverse("cases:edit", kwargs={"case_id": draft.uuid})
+    page = client.get(url)
+    post = client.post(url, {"_action": "draft", "shop_name": "ร้านของคนอื่น"})
+    if who == "citizen_a":
+        assert page.status_code == 200 and post.status_code == 302
+        assert Case.objects.get(pk=draft.pk).data == {"shop_name": "ร้านของคนอื่น"}
+    else:
+        assert_refused(page, who)
+        assert_refused(post, who)
+        assert (Event.objects.count(), Case.objects.get(pk=draft.pk).data) == before
+
+
+@pytest.mark.parametrize("who", ["clerk", "approver", "counter_officer", "agency_admin", "foreign_officer"])
+def test_officers_never_see_drafts(request, as_user, citizen_a, service_version, who):
+    draft = services.case_start(actor=citizen_a, applicant=citizen_a, service=service_version.service)
+    response = client_for(request, as_user, who).get(reverse("office:case", kwargs={"case_id": draft.uuid}))
+    assert response.status_code == 404
+
+
+def test_queue_lists_only_the_officers_agency(as_user, submitted, clerk, foreign_officer):
+    mine = as_user(clerk).get(reverse("office:queue"))
+    theirs = as_user(foreign_officer).get(reverse("office:queue"))
+    assert submitted.reference in mine.content.decode()
+    assert submitted.reference not in theirs.content.decode()
+
+
+@pytest.mark.parametrize("who", ["citizen_a", "citizen_b"])
+def test_citizens_have_no_queue(request, as_user, who):
+    assert client_for(request, as_user, who).get(reverse("office:queue")).status_code == 404
+
+
+def test_national_id_is_masked_for_officers_not_working_cases(as_user, submitted, agency_admin, clerk, citizen_a):
+    admin_page = as_user(agency_admin).get(reverse("office:case", kwargs={"case_id": submitted.uuid})).content.decode()
+    clerk_page = as_user(clerk).get(reverse("office:case", kwargs={"case_id": submitted.uuid})).content.decode()
+    assert citizen_a.national_id_masked in admin_page
+    assert citizen_a.national_id_display not in admin_page
+    assert citizen_a.national_id_display in clerk_page

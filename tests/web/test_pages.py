@@ -1,0 +1,116 @@
+"""Statements, error pages and the headers every response carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import translation
+
+from tests.web.html import Page
+
+
+@pytest.mark.parametrize(
+    ("url", "language", "heading"),
+    [
+        ("/accessibility/", "th", "Accessibility statement"),
+        ("/en/accessibility/", "en", "Accessibility statement"),
+        ("/privacy/", "th", "Privacy notice"),
+        ("/en/privacy/", "en", "Privacy notice"),
+    ],
+)
+def test_statements_are_public_in_both_languages(
+    client: Client, db: Any, url: str, language: str, heading: str
+) -> None:
+    # given / when
+    response = client.get(url)
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Language"] == language
+    page = Page(response.content.decode())
+    assert page.find_all("html")[0].attrs["lang"] == language
+    assert [h.tag for h in page.elements if h.tag in {"h1"}] == ["h1"]
+    if language == "en":
+        assert page.find_all("h1")[0].text == heading
+
+
+def test_language_switch_is_a_form_that_works_without_javascript(client: Client, db: Any) -> None:
+    # given
+    response = client.get("/accessibility/")
+    page = Page(response.content.decode())
+    form = next(f for f in page.find_all("form") if f.attrs.get("action") == "/i18n/setlang/")
+
+    # when
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/accessibility/"}, follow=False
+    )
+
+    # then
+    assert form.attrs["method"] == "post"
+    assert [b.attrs["value"] for b in page.find_all("button", name="language")] == ["en"]
+    assert switched.status_code == 302
+    assert switched["Location"] == "/en/accessibility/"
+
+
+def test_unknown_url_answers_our_404_page(client: Client, db: Any) -> None:
+    # given / when
+    response = client.get("/no-such-page/")
+
+    # then
+    assert response.status_code == 404
+    assert "web/error_404.html" in [t.name for t in response.templates]
+    page = Page(response.content.decode())
+    assert page.find_all("html")[0].attrs["lang"] == "th"
+    assert len(page.find_all("h1")) == 1
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_500_page_renders_without_a_request_or_the_database(language: str) -> None:
+    # given: no `db` fixture, so any query would raise
+
+    # when
+    with translation.override(language):
+        html = render_to_string("web/error_500.html")
+
+    # then
+    page = Page(html)
+    assert page.find_all("html")[0].attrs["lang"] == language
+    assert len(page.find_all("h1")) == 1
+    assert page.find_all("script") == []
+
+
+def _csp(response: HttpResponse) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    directives = [d.strip().split() for d in policy.split(";") if d.strip()]
+    return {d[0]: d[1:] for d in directives}
+
+
+@pytest.mark.parametrize(
+    "url", ["/accessibility/", "/en/privacy/", "/no-such-page/", "/accounts/login/"]
+)
+def test_every_response_has_a_csp_without_inline_scripts(client: Client, db: Any, url: str) -> None:
+    # given / when
+    response = client.get(url)
+
+    # then
+    policy = _csp(response)
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy.get("default-src", [])
+    assert "'unsafe-inline'" not in policy["style-src"]
+
+
+def test_pages_have_no_inline_scripts_or_styles(client: Client, db: Any) -> None:
+    # given / when
+    page = Page(client.get("/en/accessibility/").content.decode())
+
+    # then
+    scripts = page.find_all("script")
+    assert [(s.attrs.get("type"), s.attrs.get("src", "")[-8:], s.text) for s in scripts] == [
+        ("module", "/init.js", "")
+    ]
+    assert page.find_all("style") == []
+    assert [e.tag for e in page.elements if "style" in e.attrs] == []
