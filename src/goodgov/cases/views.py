@@ -34,15 +34,13 @@ def _evidence_items(case: Case) -> dict[str, dict[str, Any]]:
 
 
 def checked_uploads(case: Case, cleaned: dict[str, Any]) -> services.Uploads:
-    """The uploads among ``cleaned`` (already checked by the form), with their detected type."""
+    """The uploads among ``cleaned``: the form has checked them and set their content type
+    from their bytes (``documents.validation.check_upload``)."""
     uploads: services.Uploads = {}
-    for key, item in _evidence_items(case).items():
+    for key in _evidence_items(case):
         upload = cleaned.get(f"evidence_{key}")
         if upload:
-            uploads[key] = (
-                upload,
-                check_upload(upload, accept=item.get("accept", ACCEPT_ANY_DOCUMENT)),
-            )
+            uploads[key] = (upload, upload.content_type)
     return uploads
 
 

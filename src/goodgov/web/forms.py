@@ -74,7 +74,13 @@ def widget_attrs(widget: dict[str, Any], base_class: str | None = None) -> dict[
 
 
 def field_target_id(field: BoundField) -> str:
-    """The id of the first control of a field: where an error summary link lands."""
+    """The id of the first control of a field: where an error summary link lands.
+
+    A field may name the exact control in error (``error_anchor``, set by the
+    application form's address and date fields)."""
+    anchor = getattr(field, "error_anchor", None)
+    if anchor:
+        return str(anchor)
     widget = field.field.widget
     if isinstance(widget, RadioSelect):  # radios and checkboxes: the first option
         for option in field.subwidgets:
