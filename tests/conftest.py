@@ -201,8 +201,19 @@ def service_version(agency: Agency, definition: dict[str, Any]) -> Any:
     return service_publish(actor=None, definition=definition, source="tests")
 
 
-def login(client: Client, user: User) -> Client:
-    """Sign ``user`` in as the sign-in flow would, second factor included."""
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def login(client: Client, user: User, *, totp: bool = True) -> Client:
+    """Sign ``user`` in as the sign-in flow would, second factor included.
+
+    Officers must have a TOTP authenticator (the middleware insists); they get one here
+    unless ``totp=False`` (to test what an officer without one meets).
+    """
+    if totp and user.memberships.filter(active=True).exists():
+        from goodgov.accounts.services import user_totp_activate
+
+        user_totp_activate(user=user, secret=TOTP_SECRET)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     now = time.time()
@@ -224,6 +235,12 @@ def as_user(db: Any) -> Any:
         return login(client, user) if user is not None else client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """Tests only: PBKDF2 would take most of each sign-in test's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

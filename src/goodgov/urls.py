@@ -18,13 +18,26 @@ allauth_patterns = access.declare(
     allauth_urls.urlpatterns,
 )
 
+PUBLIC_API_PAGES = {"openapi-json", "api-root"}
+
 urlpatterns = [
     path(
         "i18n/setlang/",
         access.rule(access.PUBLIC, "switch language")(set_language),
         name="set_language",
     ),
-    path("api/v1/", api.urls),
+    path(
+        "api/v1/",
+        (
+            access.declare(
+                "public: the API root and its OpenAPI description; each operation states its own auth",
+                [p for p in api.urls[0] if getattr(p, "name", "") in PUBLIC_API_PAGES],
+            )
+            + [p for p in api.urls[0] if getattr(p, "name", "") not in PUBLIC_API_PAGES],
+            api.urls[1],
+            api.urls[2],
+        ),
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -35,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("agency/", include("goodgov.agencies.urls")),
     path("documents/", include("goodgov.documents.urls")),
     path("messages/", include("goodgov.notifications.urls")),
+    path("me/", include("goodgov.accounts.urls")),
     path("accounts/", include(allauth_patterns)),
     path("admin/", (admin_patterns, "admin", admin.site.name)),
     prefix_default_language=False,

@@ -8,6 +8,7 @@ the sign-in page for anonymous), and nothing changes: no state, no event, no mes
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -53,10 +54,17 @@ def test_reading_a_case_page(request, as_user, submitted, who):
 @pytest.mark.parametrize("who", ["citizen_b", "clerk"])
 def test_someone_elses_case_looks_exactly_like_a_missing_one(request, as_user, submitted, who):
     client = client_for(request, as_user, who)
+    missing_id = uuid.uuid4()
     theirs = client.get(reverse("cases:detail", kwargs={"case_id": submitted.uuid}))
-    missing = client.get(reverse("cases:detail", kwargs={"case_id": uuid.uuid4()}))
+    missing = client.get(reverse("cases:detail", kwargs={"case_id": missing_id}))
     assert theirs.status_code == missing.status_code == 404
-    assert theirs.content == missing.content
+
+    # the pages differ only in the address asked for and the per-response CSRF token
+    def normalised(response: Any, asked: Any) -> str:
+        text = response.content.decode().replace(str(asked), "ID")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+    assert normalised(theirs, submitted.uuid) == normalised(missing, missing_id)
 
 
 @pytest.mark.parametrize("who", CLIENTS)
@@ -70,8 +78,9 @@ def test_office_case_page(request, as_user, submitted, who):
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_claim(request, as_user, submitted, who):
+    client = client_for(request, as_user, who)
     before = snapshot(submitted)
-    response = client_for(request, as_user, who).post(reverse("office:claim", kwargs={"case_id": submitted.uuid}))
+    response = client.post(reverse("office:claim", kwargs={"case_id": submitted.uuid}))
     if who in {"clerk", "approver"}:
         assert response.status_code == 302
         submitted.refresh_from_db()
@@ -83,8 +92,9 @@ def test_claim(request, as_user, submitted, who):
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_request_information(request, as_user, in_review, who):
+    client = client_for(request, as_user, who)
     before = snapshot(in_review)
-    response = client_for(request, as_user, who).post(
+    response = client.post(
         reverse("office:request_info", kwargs={"case_id": in_review.uuid}), {"message": "ขอเอกสารเพิ่มเติม"}
     )
     if who in {"clerk", "approver"}:
@@ -98,8 +108,9 @@ def test_request_information(request, as_user, in_review, who):
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_approve(request, as_user, in_review, who):
+    client = client_for(request, as_user, who)
     before = snapshot(in_review)
-    response = client_for(request, as_user, who).post(
+    response = client.post(
         reverse("office:approve", kwargs={"case_id": in_review.uuid}), {"conditions": ""}
     )
     if who == "approver":
@@ -114,8 +125,9 @@ def test_approve(request, as_user, in_review, who):
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_reject(request, as_user, in_review, who):
+    client = client_for(request, as_user, who)
     before = snapshot(in_review)
-    response = client_for(request, as_user, who).post(
+    response = client.post(
         reverse("office:reject", kwargs={"case_id": in_review.uuid}),
         {"reasons": "ไม่ผ่านเกณฑ์", "legal_ground": "มาตรา 38"},
     )
@@ -130,8 +142,9 @@ def test_reject(request, as_user, in_review, who):
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_withdraw(request, as_user, submitted, who):
+    client = client_for(request, as_user, who)
     before = snapshot(submitted)
-    response = client_for(request, as_user, who).post(reverse("cases:withdraw", kwargs={"case_id": submitted.uuid}))
+    response = client.post(reverse("cases:withdraw", kwargs={"case_id": submitted.uuid}))
     if who == "citizen_a":
         assert response.status_code == 302
         submitted.refresh_from_db()
@@ -144,8 +157,9 @@ def test_withdraw(request, as_user, submitted, who):
 @pytest.mark.parametrize("who", CLIENTS)
 def test_answer_a_request_for_information(request, as_user, in_review, clerk, who):
     services.case_request_info(actor=clerk, case=in_review, message="ขอเอกสารเพิ่มเติม")
+    client = client_for(request, as_user, who)
     before = snapshot(in_review)
-    response = client_for(request, as_user, who).post(
+    response = client.post(
         reverse("cases:answer", kwargs={"case_id": in_review.uuid}), {"response": "ส่งแล้ว"}
     )
     if who == "citizen_a":
@@ -160,8 +174,8 @@ def test_answer_a_request_for_information(request, as_user, in_review, clerk, wh
 @pytest.mark.parametrize("who", CLIENTS)
 def test_editing_a_draft(request, as_user, citizen_a, service_version, who):
     draft = services.case_start(actor=citizen_a, applicant=citizen_a, service=service_version.service)
-    before = (Event.objects.count(), Case.objects.get(pk=draft.pk).data)
     client = client_for(request, as_user, who)
+    before = (Event.objects.count(), Case.objects.get(pk=draft.pk).data)
     url = reverse("cases:edit", kwargs={"case_id": draft.uuid})
     page = client.get(url)
     post = client.post(url, {"_action": "draft", "shop_name": "ร้านของคนอื่น"})

@@ -1,5 +1,102 @@
+"""allauth's hooks: phone numbers on our ``User``, registration through our service."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from goodgov.accounts import phone as phones
+from goodgov.accounts import selectors, services
+from goodgov.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many failed attempts to sign in to this account. Wait 5 minutes and try "
+            "again, or reset your password."
+        ),
+        "email_password_mismatch": _("The email address or password is not correct."),
+        "phone_password_mismatch": _("The phone number or password is not correct."),
+        "email_taken": _("An account with this email address already exists."),
+        "phone_taken": _("An account with this phone number already exists."),
+    }
+
+    # Sign-up: the form's data goes through ``accounts.services.user_register``, which
+    # records ``person.registered`` in the same transaction.
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        return services.user_register(
+            full_name=data.get("full_name", ""),
+            email=data.get("email") or None,
+            phone=data.get("phone") or None,
+            password=data.get("password1"),
+            national_id=data.get("national_id") or None,
+            channel="online",
+            preferred_language=getattr(request, "LANGUAGE_CODE", None),
+        )
+
+    # A sign-in in the last few minutes counts as confirming it is you: an officer sent
+    # straight from signing in to setting up TOTP is not asked for the password again.
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = self.request or context.request
+        if not required or request is None or not request.user.is_authenticated:
+            return required
+        records = get_authentication_records(request, request.user)
+        now = time.time()
+        return not any(
+            now - float(record.get("at", 0)) < account_settings.REAUTHENTICATION_TIMEOUT
+            for record in records
+        )
+
+    # Phone numbers: E.164 in ``User.phone``; Thai local forms accepted everywhere.
+    def phone_form_field(self, **kwargs: Any) -> Any:
+        from goodgov.accounts.forms import PhoneField
+
+        return PhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        return phones.normalise(phone)
+
+    def set_phone(self, user: Any, phone: str, verified: bool) -> None:
+        services.user_set_phone(user=user, phone=phone, verified=verified)
+
+    def get_phone(self, user: Any) -> tuple[str, bool] | None:
+        if not getattr(user, "phone", None):
+            return None
+        return (user.phone, bool(user.phone_verified))
+
+    def set_phone_verified(self, user: Any, phone: str) -> None:
+        services.user_set_phone_verified(user=user)
+
+    def get_user_by_phone(self, phone: str) -> User | None:
+        return selectors.user_by_phone(phone)
+
+    def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
+        # No SMS gateway is configured and phone verification is off in settings;
+        # if a flow asks anyway, say so in the log (never the code itself).
+        logger.warning(
+            "An SMS verification code was requested for user %s, but no SMS gateway is "
+            "configured; nothing was sent.",
+            getattr(user, "pk", None),
+        )
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        logger.info("No SMS gateway: not telling an unknown phone number it has no account.")
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        logger.info("No SMS gateway: not telling a phone number it already has an account.")

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.core import national_id
-from goodgov.core.fields import EncryptedTextField
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+    def create_user(
+        self, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
         user = self.model(email=self.normalize_email(email) if email else None, **extra)
         user.set_password(password)
         user.save(using=self._db)
@@ -30,16 +31,22 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
-    phone = models.CharField(_("mobile phone number"), max_length=20, unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("mobile phone number"), max_length=20, unique=True, null=True, blank=True
+    )
     phone_verified = models.BooleanField(default=False)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_language = models.CharField(max_length=8, default="th")
-    national_id_encrypted = EncryptedTextField(blank=True, default="")
+    # The ciphertext (AES-GCM, see ``core.national_id``): a query, ``values()`` or a
+    # database dump shows only that; ``national_id`` decrypts it.
+    national_id_encrypted = models.TextField(blank=True, default="", editable=False)
     national_id_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    fictional = models.BooleanField(default=False, help_text=_("Demo data: this person does not exist."))
+    fictional = models.BooleanField(
+        default=False, help_text=_("Demo data: this person does not exist.")
+    )
 
     objects = UserManager()
 
@@ -62,12 +69,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # National ID: stored encrypted, looked up by keyed hash.
     def set_national_id(self, value: str) -> None:
         digits = national_id.clean(value)
-        self.national_id_encrypted = digits
+        self.national_id_encrypted = national_id.encrypt_text(digits)
         self.national_id_hash = national_id.lookup_hash(digits)
 
     @property
     def national_id(self) -> str:
-        return self.national_id_encrypted or ""
+        if not self.national_id_encrypted:
+            return ""
+        return national_id.decrypt_text(self.national_id_encrypted)
 
     @property
     def national_id_masked(self) -> str:

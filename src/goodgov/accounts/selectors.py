@@ -10,3 +10,34 @@ def user_by_national_id(value: str) -> User | None:
     except national_id.InvalidNationalID:
         return None
     return User.objects.filter(national_id_hash=national_id.lookup_hash(digits)).first()
+
+
+def user_by_phone(value: str) -> User | None:
+    """The account with this mobile number, typed in any accepted form."""
+    from django.core.exceptions import ValidationError
+
+    from goodgov.accounts import phone
+
+    try:
+        e164 = phone.normalise(value)
+    except ValidationError:
+        return None
+    return User.objects.filter(phone=e164).first()
+
+
+def password_setting_path(user: User) -> str:
+    """Where ``user`` sets a password: allauth's reset page with a fresh key.
+
+    The key stops working once a password is set (it hashes the current one).
+    """
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    return reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )

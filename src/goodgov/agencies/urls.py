@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from goodgov.agencies import views
 
 app_name = "agencies"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:code>/officers/", views.officers, name="officers"),
+    path("<slug:code>/officers/add/", views.officer_add, name="officer_add"),
+    path("<slug:code>/officers/<int:user_id>/", views.officer, name="officer"),
+    path("<slug:code>/officers/<int:user_id>/grant/", views.role_grant, name="role_grant"),
+    path("<slug:code>/officers/<int:user_id>/revoke/", views.role_revoke, name="role_revoke"),
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goodgov.accounts.selectors import user_by_national_id
+from goodgov.accounts.services import person_register_at_counter
 from goodgov.agencies.selectors import agencies_of
 from goodgov.cases import access, selectors, services
 from goodgov.cases.answers import answer_rows
@@ -195,12 +197,13 @@ def counter(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         register = CounterRegisterForm(request.POST)
         if register.is_valid():
-            from goodgov.accounts.services import person_register_at_counter
-
             try:
                 person = person_register_at_counter(actor=request.user, **register.cleaned_data)
-            except services.CaseError as exc:
-                register.add_error(None, str(exc.message))
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    register.add_error(field if field in register.fields else None, errors)
             else:
                 messages.success(
                     request,

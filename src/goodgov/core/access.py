@@ -44,7 +44,7 @@ def rule(kind: str, detail: str = "") -> Callable[[Callable[..., Any]], Callable
             if (
                 kind == AGENCY_ADMIN
                 and not request.user.memberships.filter(  # type: ignore[union-attr]
-                    active=True, is_admin=True
+                    active=True, role="admin"
                 ).exists()
             ):
                 raise Http404

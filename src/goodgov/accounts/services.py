@@ -1,0 +1,158 @@
+"""Writes for people's accounts; registration records its event.
+
+Profile details a person keeps for themselves (phone, second factor) are not
+official acts and record no event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from goodgov import ledger
+from goodgov.accounts import phone as phones
+from goodgov.accounts.models import User
+from goodgov.core import national_id as nid
+from goodgov.ledger.services import commitment
+
+CHANNELS = ("online", "counter", "agency")
+
+NATIONAL_ID_INVALID = _("Enter a valid 13-digit national ID number")
+NATIONAL_ID_TAKEN = _(
+    "An account with this national ID number already exists. Sign in, or reset your password."
+)
+EMAIL_OR_PHONE_REQUIRED = _("Enter an email address or a mobile phone number")
+PHONE_TAKEN = _("An account with this phone number already exists.")
+
+
+def national_id_digits(value: str) -> str:
+    """The 13 digits of a valid, unused national ID, or ``ValidationError``."""
+    try:
+        digits = nid.clean(value)
+    except nid.InvalidNationalID as exc:
+        raise ValidationError(NATIONAL_ID_INVALID, code="invalid") from exc
+    if User.objects.filter(national_id_hash=nid.lookup_hash(digits)).exists():
+        raise ValidationError(NATIONAL_ID_TAKEN, code="taken")
+    return digits
+
+
+@transaction.atomic
+def user_register(
+    *,
+    actor: Any = None,
+    full_name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str | None = None,
+    national_id: str | None = None,
+    channel: str = "online",
+    fictional: bool = False,
+    preferred_language: str | None = None,
+    contact_required: bool = True,
+) -> User:
+    """Create a person's account and record ``person.registered``.
+
+    ``password`` None gives an unusable password (the person sets one through a
+    reset link). ``actor`` is who registered them: None for people who sign up
+    themselves, the officer for accounts made at a counter or by an agency.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown registration channel {channel!r}")
+    email = (email or "").strip().lower() or None
+    phone_e164 = None
+    errors: dict[str, list[Any]] = {}
+    if phone:
+        try:
+            phone_e164 = phones.normalise(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.error_list
+    if contact_required and not email and not phone:
+        errors["email"] = [ValidationError(EMAIL_OR_PHONE_REQUIRED, code="required")]
+    digits = None
+    if national_id:
+        try:
+            digits = national_id_digits(national_id)
+        except ValidationError as exc:
+            errors["national_id"] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
+
+    user = User(email=email, phone=phone_e164, full_name=full_name.strip(), fictional=fictional)
+    if preferred_language:
+        user.preferred_language = preferred_language
+    if digits:
+        user.set_national_id(digits)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["national_id_encrypted"])
+    user.save()
+    ledger.record(
+        actor=actor if actor is not None else user,
+        action="person.registered",
+        subject=user,
+        agency=None,
+        public={"person": commitment(user), "channel": channel},
+    )
+    return user
+
+
+def person_register_at_counter(
+    *, actor: Any, full_name: str, national_id: str, phone: str | None = None
+) -> User:
+    """Register a person who came to an agency's counter, on the word of a counter officer.
+
+    They need no email, phone or device: the officer files for them. The account has
+    no usable password, so nobody can sign in as them until they are given access.
+    """
+    from goodgov.agencies.models import Membership, Role
+
+    if not Membership.objects.filter(user=actor, role=Role.COUNTER, active=True).exists():
+        raise PermissionDenied
+    if not (full_name or "").strip():
+        raise ValidationError({"full_name": [ValidationError(_("Enter the person's full name"))]})
+    return user_register(
+        actor=actor,
+        full_name=full_name,
+        phone=phone or None,
+        national_id=national_id,
+        channel="counter",
+        contact_required=False,
+    )
+
+
+@transaction.atomic
+def user_set_phone(*, user: User, phone: str, verified: bool) -> User:
+    """Give a person a (normalised) mobile number."""
+    user.phone = phones.normalise(phone)
+    user.phone_verified = verified
+    user.full_clean(exclude=["national_id_encrypted", "password"])
+    user.save(update_fields=["phone", "phone_verified"])
+    return user
+
+
+@transaction.atomic
+def user_set_phone_verified(*, user: User) -> User:
+    user.phone_verified = True
+    user.save(update_fields=["phone_verified"])
+    return user
+
+
+@transaction.atomic
+def user_totp_activate(*, user: User, secret: str) -> Any:
+    """Give a person a TOTP authenticator with a known base32 ``secret``.
+
+    The web flow (allauth's set-up page) makes its own; this is for accounts made
+    by command, such as the demo's officers, whose secrets are printed.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        return existing
+    return TOTP.activate(user, secret).instance

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from goodgov.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.profile, name="profile"),
+]

@@ -1,0 +1,146 @@
+"""Agency administration: an agency's admins see its officers and give or take roles.
+
+Every view answers 404 unless the signed-in user is an active admin of the agency
+in the URL (``access.agency_to_administer``). Changes are POST only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from goodgov.accounts.selectors import password_setting_path
+from goodgov.agencies import selectors, services
+from goodgov.agencies.access import agency_to_administer
+from goodgov.agencies.forms import OfficerAddForm, RoleForm
+from goodgov.agencies.models import Membership, Role
+from goodgov.core import access
+
+RULE = "active admins of the agency in the URL only; anyone else gets 404"
+
+
+def _role_labels(roles: list[str]) -> str:
+    return ", ".join(str(Role(role).label) for role in roles)
+
+
+@access.rule(access.AGENCY_ADMIN, "lists only the agencies the user administers")
+def index(request: HttpRequest) -> HttpResponse:
+    agencies = list(selectors.agencies_administered_by(request.user))
+    if len(agencies) == 1:
+        return redirect("agencies:officers", code=agencies[0].code)
+    return render(request, "agencies/index.html", {"agencies": agencies})
+
+
+@access.rule(access.AGENCY_ADMIN, RULE)
+def officers(request: HttpRequest, code: str) -> HttpResponse:
+    agency = agency_to_administer(request.user, code)
+    return render(
+        request,
+        "agencies/officers.html",
+        {
+            "agency": agency,
+            "officers": selectors.officers_of(agency),
+            "role_labels": dict(Role.choices),
+        },
+    )
+
+
+@access.rule(access.AGENCY_ADMIN, RULE)
+def officer(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    agency = agency_to_administer(request.user, code)
+    person = selectors.officer_in(agency, user_id)
+    if person is None:
+        raise Http404
+    held = set(
+        Membership.objects.filter(agency=agency, user=person, active=True).values_list(
+            "role", flat=True
+        )
+    )
+    roles = [{"value": v, "label": label, "held": v in held} for v, label in Role.choices]
+    return render(
+        request,
+        "agencies/officer.html",
+        {"agency": agency, "person": person, "roles": roles, "is_self": person == request.user},
+    )
+
+
+@access.rule(access.AGENCY_ADMIN, RULE)
+def officer_add(request: HttpRequest, code: str) -> HttpResponse:
+    agency = agency_to_administer(request.user, code)
+    form = OfficerAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.officer_add(
+                actor=request.user,
+                agency=agency,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                roles=form.cleaned_data["roles"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if added.created:
+                # Shown once, never stored: the new officer sets a password with it.
+                link = request.build_absolute_uri(password_setting_path(added.user))
+                return render(
+                    request,
+                    "agencies/officer_added.html",
+                    {"agency": agency, "person": added.user, "link": link},
+                )
+            messages.success(
+                request,
+                _("%(name)s now holds these roles: %(roles)s")
+                % {"name": added.user, "roles": _role_labels(form.cleaned_data["roles"])},
+            )
+            return redirect("agencies:officer", code=agency.code, user_id=added.user.pk)
+    return render(request, "agencies/officer_add.html", {"agency": agency, "form": form})
+
+
+@access.rule(access.AGENCY_ADMIN, RULE)
+@require_POST
+def role_grant(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    agency = agency_to_administer(request.user, code)
+    person = selectors.officer_in(agency, user_id)
+    form = RoleForm(request.POST)
+    if person is None or not form.is_valid():
+        raise Http404
+    role = form.cleaned_data["role"]
+    services.membership_grant(actor=request.user, user=person, agency=agency, role=role)
+    messages.success(
+        request,
+        _("%(name)s now holds the role: %(role)s") % {"name": person, "role": Role(role).label},
+    )
+    return redirect("agencies:officer", code=agency.code, user_id=person.pk)
+
+
+@access.rule(access.AGENCY_ADMIN, RULE)
+@require_POST
+def role_revoke(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    agency = agency_to_administer(request.user, code)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    role = form.cleaned_data["role"]
+    membership = Membership.objects.filter(
+        agency=agency, user_id=user_id, role=role, active=True
+    ).first()
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer holds the role: %(role)s")
+            % {"name": membership.user, "role": Role(role).label},
+        )
+    return redirect("agencies:officer", code=agency.code, user_id=user_id)

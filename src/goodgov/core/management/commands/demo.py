@@ -1,0 +1,286 @@
+"""``goodgov demo``: fictional agencies, officers and citizens to try goodgov with.
+
+Idempotent: what exists already is left as it is, so a second run changes nothing and
+records no event. Every write goes through the services (``agency_create``,
+``user_register``, ``membership_grant``, ``user_totp_activate``), so the ledger shows
+the demo data like any other.
+
+The officers' TOTP secrets are fixed and printed, so a reader of the README (or a
+browser test) can compute their codes. Never use them for real accounts.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import geothai
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from stdnum.th import pin
+
+from goodgov.accounts import phone as phones
+from goodgov.accounts.models import User
+from goodgov.accounts.selectors import user_by_phone
+from goodgov.accounts.services import user_register, user_totp_activate
+from goodgov.agencies.models import Agency
+from goodgov.agencies.services import agency_create, membership_grant
+
+PASSWORD = "goodgov-demo-2568"
+
+
+def _national_id(first_twelve: str) -> str:
+    """A synthetic, valid national ID: twelve chosen digits and their check digit."""
+    return first_twelve + pin.calc_check_digit(first_twelve)
+
+
+# Ban Na, Ban Na District, Nakhon Nayok: a real place, so addresses and codes look
+# right; the municipality below is fictional.
+TBNK_PLACE = {"province_code": "26", "district_code": "2603", "subdistrict_code": "260301"}
+
+AGENCIES: list[dict[str, Any]] = [
+    {
+        "code": "TBNK",
+        "name_th": "เทศบาลตำบลบ้านนา (สมมติ)",
+        "name_en": "Ban Na Subdistrict Municipality (fictional)",
+        "kind": Agency.Kind.LOCAL,
+        "email": "contact@tbnk.example.test",
+        **TBNK_PLACE,
+    },
+    {
+        "code": "DDG",
+        "name_th": "กรมบริการประชาชน (สมมติ)",
+        "name_en": "Department of Public Services (fictional)",
+        "kind": Agency.Kind.CENTRAL,
+        "email": "contact@ddg.example.test",
+    },
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    full_name: str
+    email: str | None = None
+    phone: str | None = None
+    national_id: str | None = None
+    agency: str | None = None
+    roles: tuple[str, ...] = ()
+    totp_secret: str | None = None
+    description: str = ""
+
+
+OFFICERS = [
+    Person(
+        "นางสาวอำนวย การสมมติ",
+        "admin.tbnk@example.test",
+        agency="TBNK",
+        roles=("admin",),
+        totp_secret="V7U77IEBQTTORJDHC55LQC35FJNWJZHR",
+        description="TBNK admin",
+    ),
+    Person(
+        "นายพิจารณ์ คำร้องดี",
+        "clerk.tbnk@example.test",
+        agency="TBNK",
+        roles=("officer",),
+        totp_secret="QSRADURS67T76B44VPEUKCBGBERVEKGB",
+        description="TBNK clerk",
+    ),
+    Person(
+        "นางอนุมัติ รวดเร็ว",
+        "approver.tbnk@example.test",
+        agency="TBNK",
+        roles=("officer", "approver"),
+        totp_secret="IMORLBETL4GAMH7UYWJOSKZTKQVX4ONQ",
+        description="TBNK approver",
+    ),
+    Person(
+        "นายต้อนรับ หน้าเคาน์เตอร์",
+        "counter.tbnk@example.test",
+        agency="TBNK",
+        roles=("counter",),
+        totp_secret="X73HDVTAOBRJYCCVMKZFPNWWPJ6U3S64",
+        description="TBNK counter",
+    ),
+    Person(
+        "นายบริหาร กรมสมมติ",
+        "admin.ddg@example.test",
+        agency="DDG",
+        roles=("admin",),
+        totp_secret="WLXZZ3SPEVW7CSHZG3BWE5QZQ2PIDGAW",
+        description="DDG admin",
+    ),
+    Person(
+        "นางสาวตรวจ เอกสารดี",
+        "clerk.ddg@example.test",
+        agency="DDG",
+        roles=("officer",),
+        totp_secret="PQCZH2SNUHQLKG5OVWZSTGHRQYMOF2HF",
+        description="DDG clerk",
+    ),
+    Person(
+        "นายลงนาม ถูกต้อง",
+        "approver.ddg@example.test",
+        agency="DDG",
+        roles=("officer", "approver"),
+        totp_secret="5J4A4NNRQBJSLXJLC663U7IQQ6FH5J6P",
+        description="DDG approver",
+    ),
+    Person(
+        "นางบริการ ยิ้มแย้ม",
+        "counter.ddg@example.test",
+        agency="DDG",
+        roles=("counter",),
+        totp_secret="7HYHFWY2FZGNMBBFAOG6W3EHWKP2X64F",
+        description="DDG counter",
+    ),
+]
+
+CITIZENS = [
+    Person(
+        "นางสาวตัวอย่าง ทดลองดี",
+        "tuayang@example.test",
+        "+66810000001",
+        _national_id("110990012345"),
+        description="citizen",
+    ),
+    Person(
+        "นายสาธิต ระบบงาม",
+        "sathit@example.test",
+        None,
+        _national_id("110990023456"),
+        description="citizen",
+    ),
+    Person(
+        "นางสมมุติ ใจประชา",
+        "sommut@example.test",
+        None,
+        _national_id("310990034567"),
+        description="citizen",
+    ),
+    Person(
+        "นายจำลอง บริการดี",
+        "jamlong@example.test",
+        None,
+        _national_id("510990045678"),
+        description="citizen",
+    ),
+    Person(
+        "นางสาวทดสอบ มือถือ",
+        None,
+        "+66800000005",
+        _national_id("810990056789"),
+        description="citizen, phone only",
+    ),
+]
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Thai vowel and tone marks take none."""
+    return sum(1 for ch in text if unicodedata.category(ch) != "Mn")
+
+
+def _existing(person: Person) -> User | None:
+    if person.email:
+        found = User.objects.filter(email__iexact=person.email).first()
+        if found is not None:
+            return found
+    if person.phone:
+        return user_by_phone(person.phone)
+    return None
+
+
+class Command(BaseCommand):
+    help = "Create fictional demo agencies, officers and citizens, then load the service catalogue."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--no-catalogue",
+            action="store_true",
+            help="Do not run `goodgov catalogue load` afterwards.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._check_place()
+        with transaction.atomic():
+            agencies = {spec["code"]: self._agency(spec) for spec in AGENCIES}
+            for person in OFFICERS:
+                user = self._person(person, channel="agency")
+                for role in person.roles:
+                    membership_grant(
+                        actor=None, user=user, agency=agencies[str(person.agency)], role=role
+                    )
+                user_totp_activate(user=user, secret=str(person.totp_secret))
+            for person in CITIZENS:
+                self._person(person, channel="online")
+        if not options["no_catalogue"]:
+            self._load_catalogue()
+        self._print_table()
+
+    def _check_place(self) -> None:
+        if geothai.subdistrict(TBNK_PLACE["subdistrict_code"]) is None:
+            raise CommandError("geothai no longer knows the demo subdistrict code 260301")
+
+    def _agency(self, spec: dict[str, Any]) -> Agency:
+        existing = Agency.objects.filter(code=spec["code"]).first()
+        if existing is not None:
+            return existing
+        return agency_create(actor=None, fictional=True, **spec)
+
+    def _person(self, person: Person, *, channel: str) -> User:
+        existing = _existing(person)
+        if existing is not None:
+            return existing
+        return user_register(
+            full_name=person.full_name,
+            email=person.email,
+            phone=person.phone,
+            password=PASSWORD,
+            national_id=person.national_id,
+            channel=channel,
+            fictional=True,
+        )
+
+    def _load_catalogue(self) -> None:
+        try:
+            call_command("catalogue", "load")
+        except CommandError as exc:
+            if "Unknown command" in str(exc):
+                raise CommandError(
+                    "The demo people and agencies are in place, but the service catalogue "
+                    "was not loaded: this installation has no `goodgov catalogue` command. "
+                    "Run `goodgov demo --no-catalogue` to skip it."
+                ) from exc
+            raise
+
+    def _print_table(self) -> None:
+        rows = [("Who", "Sign in with", "Password", "TOTP secret")]
+        for person in OFFICERS:
+            rows.append(
+                (
+                    f"{person.description}: {person.full_name}",
+                    str(person.email),
+                    PASSWORD,
+                    str(person.totp_secret),
+                )
+            )
+        for person in CITIZENS:
+            sign_in = person.email or phones.display(str(person.phone))
+            rows.append((f"{person.description}: {person.full_name}", sign_in, PASSWORD, "-"))
+        widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+        out = self.stdout
+        out.write("")
+        out.write("Demo sign-ins (all people and agencies here are fictional):")
+        for n, row in enumerate(rows):
+            cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
+            out.write("  ".join(cells).rstrip())
+            if n == 0:
+                out.write("  ".join("-" * w for w in widths))
+        out.write("")
+        out.write(
+            "Officers also need a code from an authenticator app: add the TOTP secret to one "
+            "(or run `oathtool --totp -b SECRET`). The agencies TBNK and DDG, their officers "
+            "and the citizens are fictional; national ID numbers are synthetic."
+        )

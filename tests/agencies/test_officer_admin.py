@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from goodgov.accounts.models import User
+from goodgov.agencies import services
+from goodgov.agencies.models import Membership
+from goodgov.ledger.models import Event
+from tests.accounts.helpers import en
+from tests.agencies.conftest import sign_in
+
+
+def test_admin_adds_a_new_officer_who_sets_a_password_through_the_link(
+    agency_admin: User,
+) -> None:
+    # given
+    admin_client = sign_in(Client(), agency_admin)
+
+    # when
+    response = admin_client.post(
+        en("agencies:officer_add", code="TBNK"),
+        {
+            "email": "Dao@Example.test",
+            "full_name": "นางสาวดาว ทดลอง",
+            "roles": ["officer", "approver"],
+        },
+    )
+
+    # then: the account exists with no usable password, and the link is shown once
+    html = response.content.decode()
+    assert response.status_code == 200
+    officer = User.objects.get(email="dao@example.test")
+    assert officer.full_name == "นางสาวดาว ทดลอง"
+    assert not officer.has_usable_password()
+    assert set(
+        Membership.objects.filter(user=officer, active=True).values_list("role", flat=True)
+    ) == {"officer", "approver"}
+    registered = Event.objects.get(action="person.registered", subject_id=str(officer.pk))
+    assert registered.public["channel"] == "agency"
+    assert registered.actor_id == agency_admin.pk
+    link = re.search(r'href="(http://testserver/en/accounts/password/reset/key/[^"]+)"', html)
+    assert link is not None
+
+    # when: the new officer opens the link and chooses a password
+    officer_client = Client()
+    form_page = officer_client.get(link.group(1), follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = officer_client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "a quiet river at dawn", "password2": "a quiet river at dawn"},
+    )
+
+    # then
+    assert done.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("a quiet river at dawn")
+    # and the link works only once
+    again = Client().get(link.group(1), follow=True)
+    assert "This link does not work" in again.content.decode()
+
+    # when: they sign in, they are sent to set up their authenticator app
+    signed_in = officer_client.post(
+        en("account_login"),
+        {"login": "dao@example.test", "password": "a quiet river at dawn"},
+        follow=True,
+    )
+    assert signed_in.redirect_chain[-1][0] == en("mfa_activate_totp")
+
+
+def test_admin_gives_roles_to_someone_who_already_has_an_account(
+    agency_admin: User, citizen_b: User
+) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+    users = User.objects.count()
+
+    # when
+    response = client.post(
+        en("agencies:officer_add", code="TBNK"),
+        {"email": "MALEE@example.test", "full_name": "ignored", "roles": ["counter"]},
+    )
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == en("agencies:officer", code="TBNK", user_id=citizen_b.pk)
+    assert User.objects.count() == users
+    assert Membership.objects.filter(user=citizen_b, role="counter", active=True).exists()
+    citizen_b.refresh_from_db()
+    assert citizen_b.full_name == "malee"
+    page = client.get(response["Location"])
+    assert "now holds these roles" in page.content.decode()
+
+
+def test_adding_an_officer_without_a_role_keeps_what_was_typed(agency_admin: User) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+    users, events = User.objects.count(), Event.objects.count()
+
+    # when
+    response = client.post(
+        en("agencies:officer_add", code="TBNK"),
+        {"email": "someone@example.test", "full_name": "นายใคร สักคน"},
+    )
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select at least one role" in html
+    assert 'href="#id_roles_0"' in html
+    assert 'value="someone@example.test"' in html
+    assert (User.objects.count(), Event.objects.count()) == (users, events)
+
+
+def test_admin_cannot_remove_their_own_admin_role(agency_admin: User) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+    events = Event.objects.count()
+
+    # when
+    response = client.post(
+        en("agencies:role_revoke", code="TBNK", user_id=agency_admin.pk),
+        {"role": "admin"},
+        follow=True,
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "You cannot remove your own administrator role." in response.content.decode()
+    assert Membership.objects.filter(user=agency_admin, role="admin", active=True).exists()
+    assert Event.objects.count() == events
+
+
+def test_another_admin_can_remove_an_admin_role(agency_admin: User, agency: object) -> None:
+    # given
+    second = User.objects.create_user(email="second@tbnk.example.test", password="x" * 12)
+    services.membership_grant(actor=agency_admin, user=second, agency=agency, role="admin")
+    membership = Membership.objects.get(user=agency_admin, role="admin")
+
+    # when
+    services.membership_revoke(actor=second, membership=membership)
+
+    # then
+    membership.refresh_from_db()
+    assert membership.active is False
+
+
+def test_revoking_ones_own_admin_role_is_refused_by_the_service(agency_admin: User) -> None:
+    # given
+    membership = Membership.objects.get(user=agency_admin, role="admin")
+
+    # when / then
+    with pytest.raises(ValidationError):
+        services.membership_revoke(actor=agency_admin, membership=membership)
+    membership.refresh_from_db()
+    assert membership.active is True
+
+
+def test_changes_are_post_only(agency_admin: User, clerk: User) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+
+    # when
+    grant = client.get(en("agencies:role_grant", code="TBNK", user_id=clerk.pk) + "?role=admin")
+    revoke = client.get(en("agencies:role_revoke", code="TBNK", user_id=clerk.pk) + "?role=officer")
+
+    # then
+    assert (grant.status_code, revoke.status_code) == (405, 405)
+    assert not Membership.objects.filter(user=clerk, role="admin").exists()
+
+
+def test_an_unknown_role_is_not_found(agency_admin: User, clerk: User) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+    events = Event.objects.count()
+
+    # when
+    response = client.post(
+        en("agencies:role_grant", code="TBNK", user_id=clerk.pk), {"role": "superuser"}
+    )
+
+    # then
+    assert response.status_code == 404
+    assert Event.objects.count() == events
+
+
+def test_changes_need_the_csrf_token(agency_admin: User, clerk: User) -> None:
+    # given
+    client = sign_in(Client(enforce_csrf_checks=True), agency_admin)
+
+    # when
+    response = client.post(
+        en("agencies:role_grant", code="TBNK", user_id=clerk.pk), {"role": "approver"}
+    )
+
+    # then
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=clerk, role="approver").exists()
+
+
+def test_officer_page_offers_give_and_remove_for_each_role(
+    agency_admin: User, approver: User
+) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+
+    # when
+    response = client.get(en("agencies:officer", code="TBNK", user_id=approver.pk))
+
+    # then
+    html = response.content.decode()
+    assert html.count('value="officer"') == 1
+    assert html.count(">Remove<") == 2  # officer, approver
+    assert html.count(">Give<") == 2  # counter, admin
+
+
+def test_index_sends_a_single_agency_admin_to_their_officers(agency_admin: User) -> None:
+    # given
+    client = sign_in(Client(), agency_admin)
+
+    # when
+    response = client.get(en("agencies:index"))
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == en("agencies:officers", code="TBNK")
