@@ -1,3 +1,83 @@
-from ninja import Router
+"""The public service catalogue over JSON: the list, and one service in full.
 
-router = Router()
+Public (``auth=None`` on each operation): a catalogue anyone may read and reuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from goodgov.catalogue import selectors
+from goodgov.catalogue.models import Service
+
+router = Router(tags=["catalogue"])
+
+
+class Text(Schema):
+    th: str
+    en: str
+
+
+class ServiceOut(Schema):
+    code: str
+    agency: str
+    name: Text
+    summary: Text
+    life_events: list[str]
+    version: int
+    digest: str
+    published_at: dt.datetime
+
+    @staticmethod
+    def fields_of(service: Service) -> dict[str, Any]:
+        version = service.current
+        assert version is not None  # selectors return only published services
+        definition = version.definition
+        return {
+            "code": service.code,
+            "agency": service.agency.code,
+            "name": definition["name"],
+            "summary": definition["summary"],
+            "life_events": definition.get("life_events", []),
+            "version": version.number,
+            "digest": version.digest,
+            "published_at": version.loaded_at,
+        }
+
+
+class InPracticeOut(Schema):
+    median_days: float
+    count: int
+
+
+class ServiceDetailOut(ServiceOut):
+    in_practice: InPracticeOut | None
+    definition: dict[str, Any]
+
+
+@router.get("", response=list[ServiceOut], auth=None, summary="All published services")
+def service_list(request: HttpRequest) -> list[ServiceOut]:
+    return [ServiceOut(**ServiceOut.fields_of(s)) for s in selectors.active_services()]
+
+
+@router.get(
+    "/{code}",
+    response={200: ServiceDetailOut},
+    auth=None,
+    summary="One service: its current definition and how long it takes in practice",
+)
+def service_detail(request: HttpRequest, code: str) -> ServiceDetailOut:
+    service = selectors.service_detail(code)
+    if service is None or service.current is None:
+        raise HttpError(404, "No published service has this code.")
+    practice = selectors.processing_time_in_practice(service)
+    return ServiceDetailOut(
+        **ServiceOut.fields_of(service),
+        in_practice=InPracticeOut(**practice) if practice else None,
+        definition=service.current.definition,
+    )

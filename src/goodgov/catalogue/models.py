@@ -56,8 +56,12 @@ class ServiceVersion(models.Model):
     class Meta:
         ordering = ["service", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "number"], name="serviceversion_unique_number"),
-            models.UniqueConstraint(fields=["service", "digest"], name="serviceversion_unique_digest"),
+            models.UniqueConstraint(
+                fields=["service", "number"], name="serviceversion_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["service", "digest"], name="serviceversion_unique_digest"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from goodgov.catalogue import views
 
 app_name = "catalogue"
-urlpatterns: list = []
+urlpatterns = [
+    path("agency/<slug:code>/", views.agency, name="agency"),
+    path("<slug:code>/", views.detail, name="detail"),
+]

@@ -4,9 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from goodgov.agencies.selectors import is_officer
+from goodgov.agencies.models import Membership, Role
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
+    """What the header needs: which back-office links this person gets."""
     user = getattr(request, "user", None)
-    return {"is_officer": is_officer(user) if user is not None else False}
+    if user is None or not user.is_authenticated:
+        return {"is_officer": False, "is_agency_admin": False}
+    roles = set(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
+    return {"is_officer": bool(roles), "is_agency_admin": Role.ADMIN in roles}

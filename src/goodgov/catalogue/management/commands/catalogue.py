@@ -1,0 +1,53 @@
+"""``goodgov catalogue load [--dir DIR]``: publish the service definitions in ``services/``.
+
+All or nothing: if any file has a problem, nothing is published, every problem is
+printed to stderr as ``file: field: message``, and the command exits non-zero.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from goodgov.catalogue.services import DefinitionError, catalogue_load
+
+
+class Command(BaseCommand):
+    help = "Work with the service catalogue (services/*.yaml)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        load = actions.add_parser(
+            "load",
+            help="Check every services/*.yaml and publish the new and changed ones.",
+            description="Check every *.yaml and publish the new and changed ones, all or none.",
+        )
+        load.add_argument(
+            "--dir",
+            dest="directory",
+            type=Path,
+            default=None,
+            help="Directory of service definitions (default: settings.SERVICES_DIR).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "load":
+            self._load(Path(options.get("directory") or settings.SERVICES_DIR))
+
+    def _load(self, directory: Path) -> None:
+        try:
+            result = catalogue_load(actor=None, directory=directory)
+        except DefinitionError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            count = len(exc.problems)
+            raise CommandError(
+                f"{count} problem{'s' if count != 1 else ''} in {directory}; nothing was published."
+            ) from exc
+        if not result.outcomes:
+            self.stdout.write(f"No service definitions (*.yaml) in {directory}.")
+        for outcome in result.outcomes:
+            self.stdout.write(str(outcome))
