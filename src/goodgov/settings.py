@@ -35,11 +35,21 @@ def _secret_key() -> str:
     if configured:
         return configured
     path = DATA_DIR / "secret_key"
-    if not path.exists():
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by a process starting at the same moment
+    else:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
-    return path.read_text().strip()
+    for _ in range(50):  # another process may still be writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        import time
+
+        time.sleep(0.05)
+    raise RuntimeError(f"{path} is empty: delete it or set GOODGOV_SECRET_KEY")
 
 
 SECRET_KEY = _secret_key()
@@ -187,6 +197,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "goodgov.web.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

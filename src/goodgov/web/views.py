@@ -62,3 +62,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the session or database may be what failed.
     return HttpResponseServerError(loader.render_to_string("web/error_500.html"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (an old page, a session that ended)."""
+    return render(request, "web/error_csrf.html", status=403)
