@@ -45,7 +45,12 @@ def test_development_settings_fail_the_deployment_checks(tmp_path: Path) -> None
 
 def test_a_missing_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     # when
-    show = ("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)")
+    show = (
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+    )
     first = run_goodgov(*show, env={"GOODGOV_DATA_DIR": str(tmp_path)})
     second = run_goodgov(*show, env={"GOODGOV_DATA_DIR": str(tmp_path)})
     # then

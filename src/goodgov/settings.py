@@ -42,7 +42,7 @@ def _secret_key() -> str:
     else:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
-    for _ in range(50):  # another process may still be writing it
+    for _attempt in range(50):  # another process may still be writing it
         key = path.read_text().strip()
         if key:
             return key
@@ -166,7 +166,12 @@ LOGOUT_REDIRECT_URL = "web:home"
 
 # allauth: sign in with email or phone and a password; officers add TOTP.
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
-ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*", "password2*"]  # the form requires one of the two
+ACCOUNT_SIGNUP_FIELDS = [
+    "email",
+    "phone",
+    "password1*",
+    "password2*",
+]  # the form requires one of the two
 ACCOUNT_FORMS = {
     "login": "goodgov.accounts.forms.LoginForm",
     "signup": "goodgov.accounts.forms.SignupForm",
@@ -256,7 +261,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("GOODGOV_FROM_EMAIL", "no-reply@goodgov.inva
 _email_url = os.environ.get("GOODGOV_EMAIL_URL", "")
 if _email_url.startswith("smtp://"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST, _, _port = _email_url[len("smtp://") :].partition(":")
+    EMAIL_HOST, _sep, _port = _email_url[len("smtp://") :].partition(":")
     EMAIL_PORT = int(_port or 25)
 else:
     # Local default: each email is written as a file under the data dir.

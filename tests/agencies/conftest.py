@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from django.test import Client
 
 from goodgov.accounts.models import User

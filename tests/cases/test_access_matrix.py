@@ -22,7 +22,16 @@ from goodgov.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
-CLIENTS = ["anonymous", "citizen_a", "citizen_b", "clerk", "approver", "counter_officer", "foreign_officer", "agency_admin"]
+CLIENTS = [
+    "anonymous",
+    "citizen_a",
+    "citizen_b",
+    "clerk",
+    "approver",
+    "counter_officer",
+    "foreign_officer",
+    "agency_admin",
+]
 
 
 def client_for(request: Any, as_user: Any, who: str) -> Any:
@@ -31,7 +40,13 @@ def client_for(request: Any, as_user: Any, who: str) -> Any:
 
 def snapshot(case: Case) -> tuple[Any, ...]:
     case.refresh_from_db()
-    return (case.state, case.assignee_id, case.decided_at, Event.objects.count(), Message.objects.count())
+    return (
+        case.state,
+        case.assignee_id,
+        case.decided_at,
+        Event.objects.count(),
+        Message.objects.count(),
+    )
 
 
 def assert_refused(response: Any, who: str) -> None:
@@ -43,7 +58,9 @@ def assert_refused(response: Any, who: str) -> None:
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_reading_a_case_page(request, as_user, submitted, who):
-    response = client_for(request, as_user, who).get(reverse("cases:detail", kwargs={"case_id": submitted.uuid}))
+    response = client_for(request, as_user, who).get(
+        reverse("cases:detail", kwargs={"case_id": submitted.uuid})
+    )
     if who == "citizen_a":
         assert response.status_code == 200
         assert submitted.reference in response.content.decode()
@@ -69,7 +86,9 @@ def test_someone_elses_case_looks_exactly_like_a_missing_one(request, as_user, s
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_office_case_page(request, as_user, submitted, who):
-    response = client_for(request, as_user, who).get(reverse("office:case", kwargs={"case_id": submitted.uuid}))
+    response = client_for(request, as_user, who).get(
+        reverse("office:case", kwargs={"case_id": submitted.uuid})
+    )
     if who in {"clerk", "approver", "counter_officer", "agency_admin"}:
         assert response.status_code == 200
     else:
@@ -95,7 +114,8 @@ def test_request_information(request, as_user, in_review, who):
     client = client_for(request, as_user, who)
     before = snapshot(in_review)
     response = client.post(
-        reverse("office:request_info", kwargs={"case_id": in_review.uuid}), {"message": "ขอเอกสารเพิ่มเติม"}
+        reverse("office:request_info", kwargs={"case_id": in_review.uuid}),
+        {"message": "ขอเอกสารเพิ่มเติม"},
     )
     if who in {"clerk", "approver"}:
         assert response.status_code == 302
@@ -173,7 +193,9 @@ def test_answer_a_request_for_information(request, as_user, in_review, clerk, wh
 
 @pytest.mark.parametrize("who", CLIENTS)
 def test_editing_a_draft(request, as_user, citizen_a, service_version, who):
-    draft = services.case_start(actor=citizen_a, applicant=citizen_a, service=service_version.service)
+    draft = services.case_start(
+        actor=citizen_a, applicant=citizen_a, service=service_version.service
+    )
     client = client_for(request, as_user, who)
     before = (Event.objects.count(), Case.objects.get(pk=draft.pk).data)
     url = reverse("cases:edit", kwargs={"case_id": draft.uuid})
@@ -188,10 +210,16 @@ def test_editing_a_draft(request, as_user, citizen_a, service_version, who):
         assert (Event.objects.count(), Case.objects.get(pk=draft.pk).data) == before
 
 
-@pytest.mark.parametrize("who", ["clerk", "approver", "counter_officer", "agency_admin", "foreign_officer"])
+@pytest.mark.parametrize(
+    "who", ["clerk", "approver", "counter_officer", "agency_admin", "foreign_officer"]
+)
 def test_officers_never_see_drafts(request, as_user, citizen_a, service_version, who):
-    draft = services.case_start(actor=citizen_a, applicant=citizen_a, service=service_version.service)
-    response = client_for(request, as_user, who).get(reverse("office:case", kwargs={"case_id": draft.uuid}))
+    draft = services.case_start(
+        actor=citizen_a, applicant=citizen_a, service=service_version.service
+    )
+    response = client_for(request, as_user, who).get(
+        reverse("office:case", kwargs={"case_id": draft.uuid})
+    )
     assert response.status_code == 404
 
 
@@ -207,9 +235,19 @@ def test_citizens_have_no_queue(request, as_user, who):
     assert client_for(request, as_user, who).get(reverse("office:queue")).status_code == 404
 
 
-def test_national_id_is_masked_for_officers_not_working_cases(as_user, submitted, agency_admin, clerk, citizen_a):
-    admin_page = as_user(agency_admin).get(reverse("office:case", kwargs={"case_id": submitted.uuid})).content.decode()
-    clerk_page = as_user(clerk).get(reverse("office:case", kwargs={"case_id": submitted.uuid})).content.decode()
+def test_national_id_is_masked_for_officers_not_working_cases(
+    as_user, submitted, agency_admin, clerk, citizen_a
+):
+    admin_page = (
+        as_user(agency_admin)
+        .get(reverse("office:case", kwargs={"case_id": submitted.uuid}))
+        .content.decode()
+    )
+    clerk_page = (
+        as_user(clerk)
+        .get(reverse("office:case", kwargs={"case_id": submitted.uuid}))
+        .content.decode()
+    )
     assert citizen_a.national_id_masked in admin_page
     assert citizen_a.national_id_display not in admin_page
     assert citizen_a.national_id_display in clerk_page

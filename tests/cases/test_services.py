@@ -76,7 +76,9 @@ def test_references_count_up_per_agency_and_year(citizen_a, citizen_b, service_v
     assert re.fullmatch(r"TBNK-25\d\d-\d{6}", second.reference)
 
 
-def test_submit_sends_in_app_message_and_email(citizen_a, service_version, django_capture_on_commit_callbacks):
+def test_submit_sends_in_app_message_and_email(
+    citizen_a, service_version, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case = submitted_case(citizen_a, service_version)
     message = Message.objects.get(user=citizen_a, case=case)

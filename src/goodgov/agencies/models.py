@@ -68,7 +68,9 @@ class Membership(Timestamped):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_unique_role"
+            )
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,7 +41,9 @@ from goodgov.documents.selectors import evidence_by_item, evidence_of
 def queue(request: HttpRequest) -> HttpResponse:
     agencies = agencies_of(request.user)
     form = QueueFilterForm(request.GET or None)
-    form.fields["service"].choices = [("", _("All services"))] + [
+    service_field = form.fields["service"]
+    assert isinstance(service_field, ChoiceField)
+    service_field.choices = [("", _("All services"))] + [
         (s.code, s.name)
         for s in Service.objects.filter(agency__in=agencies).select_related("current")
     ]

@@ -6,7 +6,7 @@ service, render. Every service checks permission again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib import messages
@@ -68,7 +68,7 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
         form = application_form(case.version, initial=case.data, existing_evidence=have)
         return _render_edit(request, case, form)
     action = request.POST.get("_action", "continue")
-    mode = "draft" if action == "draft" else "submit"
+    mode: Literal["draft", "submit"] = "draft" if action == "draft" else "submit"
     form = application_form(
         case.version,
         data=request.POST,

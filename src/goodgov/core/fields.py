@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -17,6 +17,9 @@ class EncryptedJSONField(models.TextField):
     """
 
     description = "JSON, encrypted at rest"
+    if TYPE_CHECKING:  # what django-stubs reads for the attribute's type
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None:

@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import hashlib
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.core.files.storage import Storage
@@ -66,7 +67,7 @@ def evidence_attach(
             public={"reference": case.reference, "item": item},
         )
         old.delete()
-        transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+        transaction.on_commit(partial(storage.delete, name))
     evidence = Evidence(
         case=case,
         item=item,
