@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import CommandError, call_command, execute_from_command_line
 
 from goodgov.catalogue.models import Service
 
@@ -66,18 +66,19 @@ def test_the_command_exits_non_zero_and_prints_every_problem(agencies, services_
     edit("food-shop-permit", lambda d: d["name"].pop("th"))
     edit("building-permit", lambda d: d.update(agency="NOPE"))
 
-    # when
-    with pytest.raises(SystemExit) as exited:
-        execute_from_command_line(["goodgov", "catalogue", "load", "--dir", str(services_dir)])
+    out, err = StringIO(), StringIO()
 
-    # then
-    assert exited.value.code == 1
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.splitlines() == [
+    # when (call_command: run_from_argv would close the test's database connection)
+    with pytest.raises(CommandError) as raised:
+        call_command("catalogue", "load", "--dir", str(services_dir), stdout=out, stderr=err)
+
+    # then: the shell sees exit status 1 and every problem on stderr
+    assert raised.value.returncode == 1
+    assert str(raised.value) == f"2 problems in {services_dir}; nothing was published."
+    assert out.getvalue() == ""
+    assert err.getvalue().splitlines() == [
         "building-permit.yaml: agency: no agency has the code 'NOPE'",
         "food-shop-permit.yaml: name.th: the Thai text is missing",
-        f"CommandError: 2 problems in {services_dir}; nothing was published.",
     ]
     assert not Service.objects.exists()
 
