@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "goodgov.core.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,9 +196,8 @@ MFA_TOTP_ISSUER = "goodgov"
 # Email verification is off (no mail gateway is assumed), so officers must be able to set up TOTP.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 
-SESSION_COOKIE_AGE = 60 * 60 * 2  # two hours
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 60 * 30  # a session ends after 30 minutes without use
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # (goodgov.core.sessions keeps it alive while used)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

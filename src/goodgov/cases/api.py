@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -76,14 +75,20 @@ def submit_case(request: HttpRequest, payload: SubmitIn) -> tuple[int, Any]:
 
     All or nothing: if anything is wrong, no draft is left behind.
     """
-    service = get_object_or_404(Service, code=payload.service, active=True, current__isnull=False)
+    service = get_object_or_404(
+        Service.objects.select_related("current", "agency"),
+        code=payload.service,
+        active=True,
+        current__isnull=False,
+    )
     try:
-        with transaction.atomic():
-            case = services.case_start(actor=request.user, applicant=request.user, service=service)
-            case = services.case_save_draft(actor=request.user, case=case, answers=payload.answers)
-            case = services.case_submit(
-                actor=request.user, case=case, declaration=payload.declaration
-            )
+        case = services.case_file(
+            actor=request.user,
+            applicant=request.user,
+            service=service,
+            answers=payload.answers,
+            declaration=payload.declaration,
+        )
     except services.NotAllowed as exc:
         raise Http404 from exc
     except services.CaseError as exc:

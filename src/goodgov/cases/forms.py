@@ -870,12 +870,8 @@ class ApplicationForm(forms.Form):
                 continue
             result[name] = self.fields[name].to_answer(value)  # type: ignore[attr-defined]
         if self.mode == "submit":
-            schema = self.definition.get("form", {}).get("schema", {})
-            validator = jsonschema.Draft202012Validator(
-                schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-            )
             try:
-                validator.validate(result)
+                self.version.answers_validator(complete=True).validate(result)
             except jsonschema.ValidationError as exc:
                 raise AnswersMismatch(
                     f"{self.definition.get('code')}: answers fail the schema at "

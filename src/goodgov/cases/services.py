@@ -12,7 +12,6 @@ from typing import Any
 import jsonschema
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,26 +48,16 @@ class Conflict(CaseError):
 Uploads = dict[str, tuple[UploadedFile, str]]  # item key -> (checked upload, content type)
 
 
-def _draft_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    relaxed = dict(schema)
-    relaxed.pop("required", None)
-    return relaxed
-
-
 def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
-    schema = case.version.definition["form"]["schema"]
-    try:
-        jsonschema.validate(
-            answers,
-            schema if complete else _draft_schema(schema),
-            format_checker=jsonschema.FormatChecker(),
-        )
-    except jsonschema.ValidationError as exc:
-        field = exc.path[0] if exc.path else None
+    error = jsonschema.exceptions.best_match(
+        case.version.answers_validator(complete=complete).iter_errors(answers)
+    )
+    if error is not None:
+        field = error.path[0] if error.path else None
         raise CaseError(
             _("Some answers are missing or not valid. Check them and try again."),
             field=str(field) if field is not None else None,
-        ) from exc
+        )
 
 
 def _attach(actor: Any, case: Case, uploads: Uploads | None) -> None:
@@ -86,36 +75,40 @@ def _locked(case: Case) -> Case:
 
 def case_start(*, actor: Any, applicant: Any, service: Service) -> Case:
     """Open a draft application. An officer with the counter role may open one for a person."""
+    with transaction.atomic():
+        return _open_draft(actor, applicant, service)
+
+
+def _open_draft(actor: Any, applicant: Any, service: Service) -> Case:
     if not service.active or service.current is None:
         raise CaseError(_("This service is not taking applications."))
     on_behalf = applicant.pk != actor.pk
     if on_behalf and not access.may_start_for_others(actor, service.agency):
         raise NotAllowed()
-    with transaction.atomic():
-        case = Case.objects.create(
-            service=service,
-            version=service.current,
-            agency=service.agency,
-            applicant=applicant,
-            filed_by=actor if on_behalf else None,
-            channel=Channel.COUNTER if on_behalf else Channel.ONLINE,
-            state=State.DRAFT,
-            data={},
-        )
-        ledger.record(
-            actor=actor,
-            action="case.started",
-            subject=case,
-            agency=case.agency,
-            public={
-                "case": str(case.uuid),
-                "service": service.code,
-                "version": case.version.number,
-                "agency": case.agency.code,
-                "applicant": commitment(applicant),
-                "channel": case.channel,
-            },
-        )
+    case = Case.objects.create(
+        service=service,
+        version=service.current,
+        agency=service.agency,
+        applicant=applicant,
+        filed_by=actor if on_behalf else None,
+        channel=Channel.COUNTER if on_behalf else Channel.ONLINE,
+        state=State.DRAFT,
+        data={},
+    )
+    ledger.record(
+        actor=actor,
+        action="case.started",
+        subject=case,
+        agency=case.agency,
+        public={
+            "case": str(case.uuid),
+            "service": service.code,
+            "version": case.version.number,
+            "agency": case.agency.code,
+            "applicant": commitment(applicant),
+            "channel": case.channel,
+        },
+    )
     return case
 
 
@@ -149,77 +142,108 @@ def case_save_draft(
 
 def missing_evidence(case: Case) -> list[dict[str, Any]]:
     """Required upload items not yet provided."""
-    have = set(case.evidence.values_list("item", flat=True))
-    return [
+    required = [
         item
         for item in case.version.definition.get("evidence", [])
-        if item.get("kind") == "upload" and item.get("required") and item["key"] not in have
+        if item.get("kind") == "upload" and item.get("required")
     ]
+    if not required:
+        return []
+    have = set(case.evidence.values_list("item", flat=True))
+    return [item for item in required if item["key"] not in have]
 
 
 def _next_reference(case: Case, now: dt.datetime) -> str:
     year_be = thai.be_year(timezone.localtime(now).year)
-    ReferenceCounter.objects.get_or_create(agency=case.agency, year_be=year_be)
-    ReferenceCounter.objects.filter(agency=case.agency, year_be=year_be).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(agency=case.agency, year_be=year_be).last
-    return f"{case.agency.code.upper()}-{year_be}-{number:06d}"
+    # The row lock serialises submissions of one agency for the rest of the transaction,
+    # so numbers are never skipped or issued twice.
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+        agency=case.agency, year_be=year_be
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{case.agency.code.upper()}-{year_be}-{counter.last:06d}"
 
 
 def case_submit(*, actor: Any, case: Case, declaration: bool) -> Case:
     """Submit a complete draft: it gets its reference number and its legal deadline."""
-    if not declaration:
-        raise CaseError(
-            _("Confirm the declaration to submit your application."), field="declaration"
-        )
+    _require_declaration(declaration)
     with transaction.atomic():
         case = _locked(case)
         if not _may_edit(actor, case):
             raise NotAllowed()
-        _check_answers(case, case.data, complete=True)
-        if missing_evidence(case):
-            raise CaseError(_("Upload every required document before you submit."))
-        now = timezone.now()
-        case.reference = _next_reference(case, now)
-        case.state = State.SUBMITTED
-        case.declared_at = now
-        case.submitted_at = now
-        case.due_at = now + dt.timedelta(days=int(case.version.definition["deadline_days"]))
-        case.save(
-            update_fields=[
-                "reference",
-                "state",
-                "declared_at",
-                "submitted_at",
-                "due_at",
-                "updated_at",
-            ]
+        return _submit(actor, case, update_fields=[])
+
+
+def case_file(
+    *, actor: Any, applicant: Any, service: Service, answers: dict[str, Any], declaration: bool
+) -> Case:
+    """Start and submit in one step, for a service that needs no uploads (the JSON API).
+
+    Records ``case.started`` and ``case.submitted``; if anything is wrong, nothing is kept.
+    """
+    _require_declaration(declaration)
+    with transaction.atomic():
+        case = _open_draft(actor, applicant, service)
+        case.data = answers
+        return _submit(actor, case, update_fields=["data"])
+
+
+def _require_declaration(declaration: bool) -> None:
+    if not declaration:
+        raise CaseError(
+            _("Confirm the declaration to submit your application."), field="declaration"
         )
-        ledger.record(
-            actor=actor,
-            action="case.submitted",
-            subject=case,
-            agency=case.agency,
-            public={
-                "case": str(case.uuid),
-                "reference": case.reference,
-                "service": case.service.code,
-                "version": case.version.number,
-                "agency": case.agency.code,
-                "applicant": commitment(case.applicant),
-                "channel": case.channel,
-                "due": case.due_at.isoformat(),
-            },
+
+
+def _submit(actor: Any, case: Case, *, update_fields: list[str]) -> Case:
+    """The checks and writes of submission, inside the caller's transaction."""
+    _check_answers(case, case.data, complete=True)
+    if missing_evidence(case):
+        raise CaseError(_("Upload every required document before you submit."))
+    now = timezone.now()
+    case.reference = _next_reference(case, now)
+    case.state = State.SUBMITTED
+    case.declared_at = now
+    case.submitted_at = now
+    case.due_at = now + dt.timedelta(days=int(case.version.definition["deadline_days"]))
+    case.save(
+        update_fields=[
+            *update_fields,
+            "reference",
+            "state",
+            "declared_at",
+            "submitted_at",
+            "due_at",
+            "updated_at",
+        ]
+    )
+    ledger.record(
+        actor=actor,
+        action="case.submitted",
+        subject=case,
+        agency=case.agency,
+        public={
+            "case": str(case.uuid),
+            "reference": case.reference,
+            "service": case.service.code,
+            "version": case.version.number,
+            "agency": case.agency.code,
+            "applicant": commitment(case.applicant),
+            "channel": case.channel,
+            "due": case.due_at.isoformat(),
+        },
+    )
+    message_send(
+        user=case.applicant,
+        case=case,
+        subject=_("Application received: %(reference)s") % {"reference": case.reference},
+        body=_(
+            "We have received your application for %(service)s. Your reference number is "
+            "%(reference)s. You can follow it under My applications."
         )
-        message_send(
-            user=case.applicant,
-            case=case,
-            subject=_("Application received: %(reference)s") % {"reference": case.reference},
-            body=_(
-                "We have received your application for %(service)s. Your reference number is "
-                "%(reference)s. You can follow it under My applications."
-            )
-            % {"service": case.version.name, "reference": case.reference},
-        )
+        % {"service": case.version.name, "reference": case.reference},
+    )
     return case
 
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema
 from django.db import models
 from django.utils.translation import get_language
 
 from goodgov.core.models import Timestamped
+
+# Definitions never change once stored (a change is a new version), so validators built
+# from them can be kept for the life of the process, keyed by the definition's digest.
+_answer_validators: dict[tuple[str, bool], jsonschema.Draft202012Validator] = {}
 
 
 def localized(value: Any) -> str:
@@ -70,6 +75,24 @@ class ServiceVersion(models.Model):
     @property
     def name(self) -> str:
         return localized(self.definition.get("name"))
+
+    def answers_validator(self, *, complete: bool) -> jsonschema.Draft202012Validator:
+        """The form's JSON Schema validator, built once per definition and kept.
+
+        ``complete=False`` drops ``required``: a draft may be half filled in.
+        """
+        key = (self.digest, complete)
+        validator = _answer_validators.get(key) if self.digest else None
+        if validator is None:
+            schema = dict(self.definition["form"]["schema"])
+            if not complete:
+                schema.pop("required", None)
+            validator = jsonschema.Draft202012Validator(
+                schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+            )
+            if self.digest:  # an unsaved version (no digest yet) is not cached
+                _answer_validators[key] = validator
+        return validator
 
     def transition(self, name: str) -> dict[str, Any] | None:
         for t in self.definition.get("workflow", {}).get("transitions", []):

@@ -17,10 +17,15 @@ def commitment(user: Any) -> str:
 
     The person's receipt holds the salt, so only they can link an event to themselves.
     """
+    cached = getattr(user, "_ledger_commitment", None)
+    if cached is not None:
+        return str(cached)
     salt_row, _ = PersonSalt.objects.get_or_create(
         user=user, defaults={"salt": secrets.token_hex(32)}
     )
-    return hashlib.sha256(f"{salt_row.salt}:{user.pk}".encode()).hexdigest()
+    value = hashlib.sha256(f"{salt_row.salt}:{user.pk}".encode()).hexdigest()
+    user._ledger_commitment = value  # one look-up per person per request
+    return value
 
 
 def record(

@@ -17,10 +17,17 @@ log = logging.getLogger(__name__)
 
 @task()
 def email_message(message_id: int) -> None:
+    """Email a copy of an in-app message; a failure counts an attempt and raises (retry)."""
     message = Message.objects.select_related("user").get(pk=message_id)
     if message.emailed_at is not None or not message.user.email:
         return
-    Message.objects.filter(pk=message_id).update(email_attempts=F("email_attempts") + 1)
     body = f"{message.body}\n\n{settings.BASE_URL}"
-    send_mail(message.subject, body, None, [message.user.email], fail_silently=False)
-    Message.objects.filter(pk=message_id).update(emailed_at=timezone.now())
+    try:
+        send_mail(message.subject, body, None, [message.user.email], fail_silently=False)
+    except Exception:
+        Message.objects.filter(pk=message_id).update(email_attempts=F("email_attempts") + 1)
+        log.exception("email for message %s failed", message_id)
+        raise
+    Message.objects.filter(pk=message_id).update(
+        emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1
+    )
