@@ -217,6 +217,7 @@ class Command(BaseCommand):
                 self._person(person, channel="online")
         if not options["no_catalogue"]:
             self._load_catalogue()
+            self._sample_cases()
         self._print_table()
 
     def _check_place(self) -> None:
@@ -254,6 +255,76 @@ class Command(BaseCommand):
                     "Run `goodgov demo --no-catalogue` to skip it."
                 ) from exc
             raise
+
+    def _sample_cases(self) -> None:
+        """A few applications, so officers open a working queue: once, through the services."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from goodgov.cases import services as cases
+        from goodgov.cases.models import Case
+        from goodgov.catalogue.models import Service
+        from goodgov.documents.services import files_discarded_on_failure
+
+        citizens = [_existing(person) for person in CITIZENS]
+        if Case.objects.filter(applicant__in=[c for c in citizens if c]).exists():
+            return
+        shop = Service.objects.filter(code="food-shop-permit", current__isnull=False).first()
+        certificate = Service.objects.filter(
+            code="residence-certificate", current__isnull=False
+        ).first()
+        ddg_clerk = _existing(next(p for p in OFFICERS if p.email == "clerk.ddg@example.test"))
+        if shop is None or certificate is None or ddg_clerk is None:
+            return
+        tuayang, sathit, sommut = citizens[0], citizens[1], citizens[2]
+        pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        with files_discarded_on_failure(), transaction.atomic():
+            # A food shop permit, submitted and waiting for an officer.
+            case = cases.case_start(actor=sommut, applicant=sommut, service=shop)
+            uploads: cases.Uploads = {
+                key: (SimpleUploadedFile(f"{key}.pdf", pdf, "application/pdf"), "application/pdf")
+                for key in ("floor_plan", "id_card_copy")
+            }
+            cases.case_save_draft(
+                actor=sommut,
+                case=case,
+                answers={
+                    "shop_name": "ร้านก๋วยเตี๋ยวป้าสมมุติ (สมมติ)",
+                    "area_sqm": 48,
+                    "seats": 24,
+                    "opening_date": "2027-01-15",
+                    "shop_address": {
+                        "line": "99 หมู่ 1",
+                        "postcode": geothai.subdistrict(
+                            TBNK_PLACE["subdistrict_code"]
+                        ).postal_codes[0],  # type: ignore[union-attr]
+                        "subdistrict": TBNK_PLACE["subdistrict_code"],
+                        "district": TBNK_PLACE["subdistrict_code"][:4],
+                        "province": TBNK_PLACE["subdistrict_code"][:2],
+                    },
+                },
+                uploads=uploads,
+            )
+            cases.case_submit(actor=sommut, case=case, declaration=True)
+            # A certificate request the department's clerk is waiting on the applicant for.
+            case = cases.case_start(actor=sathit, applicant=sathit, service=certificate)
+            cases.case_save_draft(
+                actor=sathit,
+                case=case,
+                answers={"purpose": "bank", "copies": 2, "delivery": "electronic"},
+            )
+            case = cases.case_submit(actor=sathit, case=case, declaration=True)
+            case = cases.case_claim(actor=ddg_clerk, case=case)
+            cases.case_request_info(
+                actor=ddg_clerk,
+                case=case,
+                message="กรุณาแจ้งชื่อธนาคารที่จะนำสำเนาทะเบียนบ้านไปใช้",
+            )
+            # A draft the citizen has not finished.
+            case = cases.case_start(actor=tuayang, applicant=tuayang, service=certificate)
+            cases.case_save_draft(actor=tuayang, case=case, answers={"purpose": "job"})
+        self.stdout.write(
+            "Sample applications: 2 submitted (one waiting for the applicant), 1 draft."
+        )
 
     def _print_table(self) -> None:
         rows = [("Who", "Sign in with", "Password", "TOTP secret")]
