@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from goodgov.accounts.models import User
 from goodgov.accounts.selectors import password_setting_path
@@ -69,8 +70,9 @@ def test_signed_in_pages(client: Client, citizen_a: User, name: str, heading: st
 def test_set_password_link_opens_the_choose_a_password_page(
     client: Client, citizen_b: User
 ) -> None:
-    # given
-    link = password_setting_path(citizen_b)
+    # given: the link as an English-speaking admin is shown it
+    with translation.override("en"):
+        link = password_setting_path(citizen_b)
 
     # when
     response = client.get(link, follow=True)

@@ -47,16 +47,17 @@ def test_counter_officer_registers_a_person_without_email_or_phone_and_files_for
     )
     case = Case.objects.get(applicant=person)
     assert start["Location"] == reverse("cases:edit", kwargs={"case_id": case.uuid})
-    client.post(
+    filled = client.post(
         start["Location"],
         {
             "_action": "continue",
             "shop_name": ANSWERS["shop_name"],
             "opening_date_0": "1",
             "opening_date_1": "12",
-            "opening_date_2": "2569",
+            "opening_date_2": "2569",  # Buddhist era, on the Thai form
         },
     )
+    assert filled.status_code == 302
     submitted = client.post(
         reverse("cases:review", kwargs={"case_id": case.uuid}), {"declaration": "on"}
     )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from goodgov.cases import services
 from goodgov.cases.models import Case, State
@@ -214,7 +214,7 @@ def test_second_decision_on_the_same_case_is_refused_clearly(in_review, approver
     stale = Case.objects.get(pk=in_review.pk)
     stale.state = State.IN_REVIEW  # what the second officer's page still shows
     before = last_event_id()
-    with pytest.raises(services.Conflict) as raised:
+    with pytest.raises(services.Conflict) as raised, translation.override("en"):
         services.case_reject(actor=other_approver, case=stale, reasons="late", legal_ground="s. 1")
     assert "already" in str(raised.value.message)
     in_review.refresh_from_db()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,13 @@ from django.utils import translation
 from goodgov.cases.forms import application_form
 from tests.conftest import ID_A
 from tests.forms.conftest import version_of
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English texts."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

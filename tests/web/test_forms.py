@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from django import forms
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from goodgov.web.forms import GovukFormRenderer
 from tests.web.html import Page
@@ -21,6 +25,13 @@ class ShopForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea, required=False)
     district = forms.ChoiceField(choices=[("1", "Bang Rak"), ("2", "Pathum Wan")])
     agree = forms.BooleanField(label="I agree")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English texts."""
+    with translation.override("en"):
+        yield
 
 
 def test_settings_use_the_govuk_renderer() -> None:

@@ -15,44 +15,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.catalogue.models import ServiceVersion, localized
+from goodgov.catalogue.validation import WIDGET_TYPES, widget_of
 from goodgov.core import national_id, thai, thai_address
 
-# The widgets a question can have; ``field_kind`` picks one from the definition.
-KINDS = {
-    "text",
-    "textarea",
-    "number",
-    "email",
-    "phone",
-    "date",
-    "national_id",
-    "address",
-    "radios",
-    "select",
-    "checkbox",
-}
+# The widgets a question can have, and how one is picked from the definition: the
+# catalogue's checker and the form share one rule.
+KINDS = set(WIDGET_TYPES)
+field_kind = widget_of
 
 YES = _("Yes")
 NO = _("No")
-
-
-def field_kind(prop: dict[str, Any], ui: dict[str, Any]) -> str:
-    """The widget for a question: ``ui.widget`` if given, otherwise from the schema type."""
-    widget = ui.get("widget")
-    kind = prop.get("type")
-    if widget in (None, "text", "number") and kind in ("integer", "number"):
-        return "number"
-    if widget:
-        return str(widget)
-    if "enum" in prop or ui.get("choices"):
-        return "radios"
-    if kind == "boolean":
-        return "checkbox"
-    if prop.get("format") == "date":
-        return "date"
-    if prop.get("format") == "email":
-        return "email"
-    return "text"
 
 
 def choice_values(prop: dict[str, Any], ui: dict[str, Any]) -> list[Any]:

@@ -39,6 +39,7 @@ from goodgov.cases.answers import (
     format_phone,
 )
 from goodgov.catalogue.models import ServiceVersion, localized
+from goodgov.catalogue.validation import WIDGET_TYPES
 from goodgov.core import national_id, thai
 from goodgov.core.thai_address import (
     ascii_digits,
@@ -90,20 +91,8 @@ LINE_TOO_LONG = _("House number, village (moo) and road must be %(limit)s charac
 FILE_EMPTY = _("The selected file is empty")
 FILE_NAME_TOO_LONG = _("The file name must be %(limit)s characters or fewer")
 
-# The JSON Schema types each widget can produce.
-SCHEMA_TYPES: dict[str, set[str]] = {
-    "text": {"string"},
-    "textarea": {"string"},
-    "email": {"string"},
-    "phone": {"string"},
-    "national_id": {"string"},
-    "date": {"string"},
-    "number": {"integer", "number"},
-    "address": {"object"},
-    "checkbox": {"boolean"},
-    "radios": {"string", "integer", "number", "boolean"},
-    "select": {"string", "integer", "number", "boolean"},
-}
+# The JSON Schema types each widget can produce: the catalogue checker's table.
+SCHEMA_TYPES = WIDGET_TYPES
 PART_NAMES = {"day": _("day"), "month": _("month"), "year": _("year")}
 ADDRESS_LINE_MAX = 250
 EXAMPLE_DATE = dt.date(2026, 11, 24)
