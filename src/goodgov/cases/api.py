@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from goodgov.cases import access, selectors, services
@@ -52,9 +52,15 @@ class SubmitIn(Schema):
     declaration: bool
 
 
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
 class ErrorOut(Schema):
     message: str
     field: str | None = None
+    errors: list[FieldErrorOut] = []
 
 
 @router.get("", response=list[CaseOut], auth=django_auth, summary="My cases")
@@ -70,7 +76,7 @@ def get_case(request: HttpRequest, case_id: str) -> CaseOut:
 @router.post(
     "", response={201: CaseOut, 400: ErrorOut}, auth=django_auth, summary="Apply and submit"
 )
-def submit_case(request: HttpRequest, payload: SubmitIn) -> tuple[int, Any]:
+def submit_case(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
     """Start, fill in and submit an application at once (services without required uploads).
 
     All or nothing: if anything is wrong, no draft is left behind.
@@ -92,5 +98,11 @@ def submit_case(request: HttpRequest, payload: SubmitIn) -> tuple[int, Any]:
     except services.NotAllowed as exc:
         raise Http404 from exc
     except services.CaseError as exc:
-        return 400, ErrorOut(message=str(exc.message), field=exc.field)
-    return 201, CaseOut.from_case(case)
+        errors = [
+            FieldErrorOut(
+                field=name if name == "declaration" else f"answers.{name}", message=str(text)
+            )
+            for name, text in exc.errors.items()
+        ]
+        return Status(400, ErrorOut(message=str(exc.message), field=exc.field, errors=errors))
+    return Status(201, CaseOut.from_case(case))

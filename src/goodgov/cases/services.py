@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import jsonschema
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -26,12 +25,18 @@ from goodgov.notifications.services import message_send
 
 
 class CaseError(Exception):
-    """A request that cannot be carried out; ``message`` is translated and shown as is."""
+    """A request that cannot be carried out; ``message`` is translated and shown as is.
 
-    def __init__(self, message: Any, field: str | None = None) -> None:
+    ``field`` names the answer at fault; ``errors`` maps each faulty answer to its message.
+    """
+
+    def __init__(
+        self, message: Any, field: str | None = None, errors: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.errors = errors or ({field: message} if field else {})
 
 
 class NotAllowed(CaseError):
@@ -48,15 +53,30 @@ class Conflict(CaseError):
 Uploads = dict[str, tuple[UploadedFile, str]]  # item key -> (checked upload, content type)
 
 
+ANSWER_MISSING = _("Answer this question")
+ANSWER_INVALID = _("This answer is not in the form the service needs")
+ANSWER_UNKNOWN = _("This service does not ask this question")
+
+
 def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
-    error = jsonschema.exceptions.best_match(
-        case.version.answers_validator(complete=complete).iter_errors(answers)
-    )
-    if error is not None:
-        field = error.path[0] if error.path else None
+    """Check answers against the service's schema; every faulty answer gets a message."""
+    errors: dict[str, Any] = {}
+    asked = set(case.version.definition["form"]["schema"].get("properties", {}))
+    for name in answers:
+        if name not in asked:
+            errors[str(name)] = ANSWER_UNKNOWN
+    for error in case.version.answers_validator(complete=complete).iter_errors(answers):
+        if error.validator == "required":
+            for name in error.validator_value:
+                if name not in answers:
+                    errors.setdefault(str(name), ANSWER_MISSING)
+        else:
+            errors.setdefault(str(error.path[0]) if error.path else "answers", ANSWER_INVALID)
+    if errors:
         raise CaseError(
             _("Some answers are missing or not valid. Check them and try again."),
-            field=str(field) if field is not None else None,
+            field=next(iter(errors)),
+            errors=errors,
         )
 
 

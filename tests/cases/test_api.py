@@ -1,0 +1,109 @@
+"""The cases API: a person files and reads their own cases; bad input changes nothing
+and comes back as one translated message a field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from goodgov.cases.models import Case
+from goodgov.ledger.models import Event
+from tests.cases.conftest import ANSWERS
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/cases"
+
+
+def post(client: Client, body: Any, **headers: str) -> Any:
+    return client.post(URL, json.dumps(body), content_type="application/json", **headers)
+
+
+def test_a_citizen_files_an_application_in_one_step(citizen_a, service_version):
+    # given
+    client = login(Client(), citizen_a)
+    before = Event.objects.count()
+    # when
+    response = post(client, {"service": "test-permit", "answers": ANSWERS, "declaration": True})
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    case = Case.objects.get()
+    assert body["reference"] == case.reference and body["state"] == "submitted"
+    assert body["id"] == str(case.uuid) and body["version"] == 1
+    assert list(Event.objects.filter(id__gt=before).values_list("action", flat=True)) == [
+        "case.started",
+        "case.submitted",
+    ]
+    assert case.data == ANSWERS
+
+
+def test_bad_answers_get_a_message_each_and_leave_nothing_behind(citizen_a, service_version):
+    client = login(Client(), citizen_a)
+    before = Event.objects.count()
+    response = post(
+        client,
+        {
+            "service": "test-permit",
+            "answers": {"seats": "twenty", "colour": "red"},
+            "declaration": True,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors == {
+        "answers.shop_name": "Answer this question",
+        "answers.opening_date": "Answer this question",
+        "answers.seats": "This answer is not in the form the service needs",
+        "answers.colour": "This service does not ask this question",
+    }
+    assert not Case.objects.exists()
+    assert Event.objects.count() == before
+
+
+def test_errors_are_in_thai_by_default(citizen_a, service_version):
+    client = login(Client(), citizen_a)
+    response = post(client, {"service": "test-permit", "answers": {}, "declaration": False})
+    assert response.status_code == 400
+    assert response.json()["field"] == "declaration"
+    assert response.json()["message"] == "กรุณายืนยันคำรับรองเพื่อยื่นคำขอของท่าน"
+
+
+def test_a_malformed_request_names_the_missing_field(citizen_a, service_version):
+    client = login(Client(), citizen_a)
+    response = post(client, {"service": "test-permit", "answers": {}}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "declaration", "message": "This field is required"}
+    ]
+    assert not Case.objects.exists()
+
+
+def test_anonymous_clients_are_refused(service_version):
+    response = post(Client(), {"service": "test-permit", "answers": ANSWERS, "declaration": True})
+    assert response.status_code == 401
+    assert not Case.objects.exists()
+
+
+def test_a_post_without_the_csrf_token_is_refused(citizen_a, service_version):
+    client = login(Client(enforce_csrf_checks=True), citizen_a)
+    response = post(client, {"service": "test-permit", "answers": ANSWERS, "declaration": True})
+    assert response.status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_a_citizen_reads_only_their_own_cases(citizen_a, citizen_b, service_version):
+    mine = login(Client(), citizen_a)
+    case_id = post(
+        mine, {"service": "test-permit", "answers": ANSWERS, "declaration": True}
+    ).json()["id"]
+    theirs = login(Client(), citizen_b)
+    assert mine.get(f"{URL}/{case_id}").status_code == 200
+    assert theirs.get(f"{URL}/{case_id}").status_code == 404
+    assert theirs.get(URL).json() == []
+    assert [c["id"] for c in mine.get(URL).json()] == [case_id]
