@@ -194,6 +194,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "goodgov"
+# Accept the code of the previous or next 30-second step too (RFC 6238 section 5.2):
+# phones' clocks drift, and a code typed at the end of its step must still work.
+MFA_TOTP_TOLERANCE = 1
 # Email verification is off (no mail gateway is assumed), so officers must be able to set up TOTP.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 
