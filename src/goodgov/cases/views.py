@@ -92,7 +92,10 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     except services.NotAllowed as exc:
         raise Http404 from exc
     except services.CaseError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        if not exc.errors:
+            form.add_error(None, str(exc.message))
+        for name, message in exc.errors.items():
+            form.add_error(name if name in form.fields else None, str(message))
         return _render_edit(request, case, form, status=400)
     if mode == "draft":
         messages.success(request, _("Your answers are saved. You can come back and finish later."))
