@@ -74,9 +74,10 @@ run: .venv assets messages
 	$(GOODGOV) createcachetable
 	$(GOODGOV) collectstatic --noinput -v 0
 	$(GOODGOV) demo
-	@# A later issue starts the ledger sequencer beside the web server here:
-	@#   $(GOODGOV) ledger sequence --follow &  (stopped with gunicorn on exit)
 	@echo "goodgov at http://$(HOST):$(PORT)/ (English at /en/); Ctrl-C stops it"
+	@# The ledger sequencer runs beside the web server and stops with it.
+	$(GOODGOV) ledger sequence --follow & sequencer=$$!; \
+	trap 'kill $$sequencer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn goodgov.wsgi -b $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # --- Checks -----------------------------------------------------------------------

@@ -21,6 +21,7 @@ allauth_patterns = access.declare(
 PUBLIC_API_PAGES = {"openapi-json", "api-root"}
 
 urlpatterns = [
+    path("ledger/", include("goodgov.ledger.urls")),
     path(
         "i18n/setlang/",
         access.rule(access.PUBLIC, "switch language")(set_language),

@@ -27,10 +27,20 @@ class Event(models.Model):
     subject_id = models.CharField(max_length=64)
     public = models.JSONField()
     private = EncryptedJSONField(null=True, blank=True)
+    leaf_index = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="Position in the public log, once sequenced"
+    )
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "id"]),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(leaf_index__isnull=True),
+                name="ledger_event_unsequenced",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.id} {self.action} {self.subject_type}:{self.subject_id}"
@@ -50,3 +60,49 @@ class PersonSalt(models.Model):
 
     def __str__(self) -> str:
         return f"salt of user {self.user_id}"
+
+
+class SequencerState(models.Model):
+    """The one row the sequencer locks: the log's size and root as last published."""
+
+    size = models.BigIntegerField(default=0)
+    root = models.BinaryField(max_length=32, default=bytes)
+
+    def __str__(self) -> str:
+        return f"log of {self.size} entries"
+
+
+class Tile(models.Model):
+    """A C2SP tlog tile: level >= 0 holds hashes; level -1 holds entry bundles.
+
+    A full tile (256 hashes or entries) never changes; the rightmost partial tile of a level
+    is rewritten as it grows (``width`` says how many it holds).
+    """
+
+    level = models.SmallIntegerField()
+    index = models.BigIntegerField()
+    width = models.PositiveSmallIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="ledger_tile_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"tile {self.level}/{self.index} ({self.width})"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint (C2SP tlog-checkpoint) of the log at one size."""
+
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at {self.size}"

@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from goodgov.ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("checkpoint", views.checkpoint, name="checkpoint"),
+    path("key", views.key, name="key"),
+    re_path(r"^tile/(?P<path>[-0-9a-z/.x]+)$", views.tile, name="tile"),
+]

@@ -1,0 +1,148 @@
+"""The sequencer puts committed events in the public log; anyone can check the result
+from the public endpoints alone: checkpoint, key and tiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from goodgov.ledger import keys, merkle, note, sequencer, tiles
+from goodgov.ledger.models import Checkpoint, Event
+from tests.cases.conftest import submitted_case
+
+pytestmark = pytest.mark.django_db
+
+
+def open_checkpoint(client: Client) -> note.Checkpoint:
+    verifier = client.get("/ledger/key").content.decode().strip()
+    text = client.get("/ledger/checkpoint").content.decode()
+    return note.parse_checkpoint(note.open_note(text, [verifier]))
+
+
+def http_fetch(client: Client) -> Any:
+    def fetch(level: int, index: int, width: int) -> bytes:
+        path = tiles.Tile(level, index, width).path
+        response = client.get(f"/ledger/{path}")
+        assert response.status_code == 200, path
+        return response.content
+
+    return fetch
+
+
+def test_events_are_sequenced_in_commit_order_once(citizen_a, service_version):
+    # given: the events of a submission (agency, service, person, case...)
+    submitted_case(citizen_a, service_version)
+    waiting = list(Event.objects.order_by("id").values_list("id", flat=True))
+    # when
+    added = sequencer.sequence_all()
+    again = sequencer.sequence_all()
+    # then
+    assert added == len(waiting) and again == 0
+    assert list(Event.objects.order_by("leaf_index").values_list("id", flat=True)) == waiting
+    assert list(Event.objects.order_by("id").values_list("leaf_index", flat=True)) == list(
+        range(len(waiting))
+    )
+
+
+def test_an_event_that_commits_late_gets_a_later_index(citizen_a, service_version):
+    # given: an event written, then sequencing, then an earlier-numbered event "committing"
+    submitted_case(citizen_a, service_version)
+    late = Event.objects.order_by("id").first()
+    Event.objects.filter(pk=late.pk).update(leaf_index=None)
+    others = Event.objects.exclude(pk=late.pk)
+    Event.objects.filter(pk__in=others).update(leaf_index=None)
+    with transaction.atomic():
+        # the others are sequenced first, as if `late` had not committed yet
+        Event.objects.filter(pk=late.pk).update(leaf_index=-1)
+        sequencer.sequence_all()
+        Event.objects.filter(pk=late.pk).update(leaf_index=None)
+    # when
+    sequencer.sequence_all()
+    # then
+    late.refresh_from_db()
+    assert late.leaf_index == Event.objects.count() - 1
+    assert sorted(Event.objects.values_list("leaf_index", flat=True)) == list(
+        range(Event.objects.count())
+    )
+
+
+def test_the_published_checkpoint_verifies_and_commits_to_every_entry(citizen_a, service_version):
+    # given
+    submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    client = Client()
+    # when
+    checkpoint = open_checkpoint(client)
+    # then: the root is the RFC 6962 root of the canonical entries of the events
+    events = list(Event.objects.order_by("leaf_index").select_related("agency"))
+    assert checkpoint.origin == keys.origin()
+    assert checkpoint.size == len(events)
+    assert checkpoint.root == merkle.root(
+        merkle.leaf_hashes(sequencer.entry_bytes(e) for e in events)
+    )
+
+
+def test_inclusion_of_every_entry_is_provable_from_public_tiles(
+    citizen_a, citizen_b, service_version
+):
+    # given: two batches, so partial tiles have grown
+    submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    first = open_checkpoint(Client())
+    submitted_case(citizen_b, service_version)
+    sequencer.sequence_all(limit=3)
+    client = Client()
+    checkpoint = open_checkpoint(client)
+    reader = tiles.TileReader(checkpoint.size, http_fetch(client))
+    # then: each entry's inclusion, and the two checkpoints' consistency
+    for event in Event.objects.select_related("agency"):
+        leaf = merkle.leaf_hash(sequencer.entry_bytes(event))
+        proof = reader.inclusion_proof(event.leaf_index)
+        assert merkle.verify_inclusion(
+            leaf, event.leaf_index, checkpoint.size, proof, checkpoint.root
+        )
+    proof = reader.consistency_proof(first.size, checkpoint.size)
+    assert merkle.verify_consistency(
+        first.size, checkpoint.size, first.root, checkpoint.root, proof
+    )
+    # and the entry bundle holds the canonical entries themselves
+    bundle = client.get("/ledger/" + tiles.entries_path(0, checkpoint.size)).content
+    assert tiles.parse_entry_bundle(bundle)[0] == sequencer.entry_bytes(
+        Event.objects.get(leaf_index=0)
+    )
+
+
+def test_entries_carry_no_personal_data(citizen_a, service_version):
+    submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    bundle = Client().get("/ledger/" + tiles.entries_path(0, Event.objects.count())).content
+    for personal in (citizen_a.email, citizen_a.national_id, citizen_a.full_name):
+        assert personal.encode() not in bundle
+
+
+def test_tiles_beyond_the_log_or_misspelt_are_not_found(citizen_a, service_version):
+    submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    client = Client()
+    size = Checkpoint.objects.get().size
+    assert client.get("/ledger/" + tiles.tile_path(0, 0, size)).status_code == 200
+    assert client.get("/ledger/" + tiles.tile_path(0, 0)).status_code == 404  # not full yet
+    assert client.get("/ledger/" + tiles.tile_path(0, 0, size + 1)).status_code == 404
+    assert client.get("/ledger/tile/0/0.p/1").status_code == 404  # not canonical
+    assert client.get("/ledger/tile/0/000.p/1").status_code == 200  # an older, narrower width
+    assert client.get("/ledger/tile/0/x000").status_code == 404
+
+
+def test_the_command_sequences_and_reports(citizen_a, service_version, capsys):
+    submitted_case(citizen_a, service_version)
+    count = Event.objects.count()
+    call_command("ledger", "sequence")
+    assert f"sequenced {count} events; the log has {count} entries" in capsys.readouterr().out
+
+
+def test_no_checkpoint_yet_is_not_found(db):
+    assert Client().get("/ledger/checkpoint").status_code == 404
