@@ -3,6 +3,7 @@ from the public endpoints alone: checkpoint, key and tiles."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -146,3 +147,35 @@ def test_the_command_sequences_and_reports(citizen_a, service_version, capsys):
 
 def test_no_checkpoint_yet_is_not_found(db):
     assert Client().get("/ledger/checkpoint").status_code == 404
+
+
+def test_proof_endpoints_give_proofs_that_verify_against_the_checkpoint(
+    citizen_a, citizen_b, service_version
+):
+    # given: two checkpoints
+    submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    client = Client()
+    first = open_checkpoint(client)
+    submitted_case(citizen_b, service_version)
+    sequencer.sequence_all()
+    latest = open_checkpoint(client)
+    event = Event.objects.select_related("agency").get(leaf_index=first.size - 1)
+    # when
+    inclusion = client.get("/ledger/proof/inclusion", {"index": event.leaf_index}).json()
+    pinned = client.get("/ledger/proof/inclusion", {"index": event.leaf_index, "size": first.size})
+    consistency = client.get("/ledger/proof/consistency", {"old": first.size}).json()
+    # then
+    leaf = merkle.leaf_hash(sequencer.entry_bytes(event))
+    assert base64.b64decode(inclusion["leaf_hash"]) == leaf
+    proof = [base64.b64decode(h) for h in inclusion["proof"]]
+    assert merkle.verify_inclusion(leaf, event.leaf_index, latest.size, proof, latest.root)
+    old_proof = [base64.b64decode(h) for h in pinned.json()["proof"]]
+    assert merkle.verify_inclusion(leaf, event.leaf_index, first.size, old_proof, first.root)
+    assert "immutable" in pinned["Cache-Control"]
+    steps = [base64.b64decode(h) for h in consistency["proof"]]
+    assert merkle.verify_consistency(first.size, latest.size, first.root, latest.root, steps)
+    # and sizes beyond the log, or nonsense, are not found
+    for bad in ({"index": latest.size}, {"index": 0, "size": latest.size + 1}, {"index": "x"}):
+        assert client.get("/ledger/proof/inclusion", bad).status_code == 404
+    assert client.get("/ledger/proof/consistency", {"old": 0}).status_code == 404
