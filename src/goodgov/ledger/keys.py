@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -30,7 +31,12 @@ def signer_key() -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
+        for _attempt in range(50):  # another process may be writing it this moment
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.05)
+        raise RuntimeError(f"{path} is empty: delete it or set GOODGOV_LEDGER_KEY") from None
     skey, _ = note.generate_signer(origin())
     with os.fdopen(fd, "w") as handle:
         handle.write(skey + "\n")
