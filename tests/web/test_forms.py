@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from goodgov.web.forms import GovukFormRenderer
 from tests.web.html import Page
@@ -193,3 +194,17 @@ def test_one_field_as_field_group_is_a_whole_form_group() -> None:
     group = page.elements[0]
     assert group.classes == {"govuk-form-group", "govuk-form-group--error"}
     assert [child.tag for child in group.children] == ["label", "div", "p", "input"]
+
+
+def test_help_text_is_escaped_unless_it_was_marked_safe():
+    # given: a hint with markup in a plain string (it could come from data), and one
+    # that the code marked safe on purpose
+    class Hinted(forms.Form):
+        name = forms.CharField(help_text="<script>alert(1)</script>")
+        rules = forms.CharField(help_text=mark_safe("<strong>10</strong> characters"))
+
+    # when
+    html = Hinted(renderer=GovukFormRenderer()).as_div()
+    # then: the plain one is shown as text, never run; the safe one keeps its markup
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<strong>10</strong> characters" in html

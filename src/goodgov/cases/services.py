@@ -99,6 +99,18 @@ def case_start(*, actor: Any, applicant: Any, service: Service) -> Case:
         return _open_draft(actor, applicant, service)
 
 
+def _filing_facts(case: Case) -> dict[str, Any]:
+    """What the public log says of every filing: which case, service, version, agency, whom."""
+    return {
+        "case": str(case.uuid),
+        "service": case.service.code,
+        "version": case.version.number,
+        "agency": case.agency.code,
+        "applicant": commitment(case.applicant),
+        "channel": case.channel,
+    }
+
+
 def _open_draft(actor: Any, applicant: Any, service: Service) -> Case:
     if not service.active or service.current is None:
         raise CaseError(_("This service is not taking applications."))
@@ -120,14 +132,7 @@ def _open_draft(actor: Any, applicant: Any, service: Service) -> Case:
         action="case.started",
         subject=case,
         agency=case.agency,
-        public={
-            "case": str(case.uuid),
-            "service": service.code,
-            "version": case.version.number,
-            "agency": case.agency.code,
-            "applicant": commitment(applicant),
-            "channel": case.channel,
-        },
+        public=_filing_facts(case),
     )
     return case
 
@@ -244,13 +249,8 @@ def _submit(actor: Any, case: Case, *, update_fields: list[str]) -> Case:
         subject=case,
         agency=case.agency,
         public={
-            "case": str(case.uuid),
+            **_filing_facts(case),
             "reference": case.reference,
-            "service": case.service.code,
-            "version": case.version.number,
-            "agency": case.agency.code,
-            "applicant": commitment(case.applicant),
-            "channel": case.channel,
             "due": case.due_at.isoformat(),
         },
     )
