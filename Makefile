@@ -2,7 +2,8 @@
 #
 # Variables you may set: VENV (where the virtualenv lives, default .venv), PYTHON
 # (the interpreter that creates it, 3.11 or newer), PYTEST_ARGS (extra pytest
-# arguments), HOST/PORT (where `make run` serves), BENCH_ARGS (for `make bench`).
+# arguments), HOST/PORT (where `make run` serves), BENCH (one benchmark, e.g. ledger) and
+# BENCH_ARGS (its arguments) for `make bench`.
 # GOODGOV_* variables configure the platform itself (README.md).
 
 SHELL := /bin/bash
@@ -29,7 +30,7 @@ help:
 	@echo "make run     the platform with demo data at http://$(HOST):$(PORT)"
 	@echo "make test    the whole suite: unit, integration and browser tests"
 	@echo "make lint    ruff (lint and format check) and mypy"
-	@echo "make bench   the submission benchmark; results into docs/benchmarks.md"
+	@echo "make bench   the benchmarks (BENCH=submit|ledger|... for one); results into docs/benchmarks.md"
 	@echo "make .venv | assets | messages | clean"
 
 # --- Python environment ----------------------------------------------------------
@@ -69,16 +70,21 @@ messages: .venv
 # --- Run ------------------------------------------------------------------------
 # Not in DEBUG (GOODGOV_DEBUG unset), so gunicorn serves the app and whitenoise the
 # collected static files, as in production. Every step is idempotent: run it again.
+# The demo node serves the population registry as `ddg` (the name the demo services'
+# fetched evidence names) and calls itself for it, so gunicorn runs threads too.
+run: export GOODGOV_EXCHANGE_NODE ?= ddg
+run: export GOODGOV_EXCHANGE_AGENCY ?= DDG
 run: .venv assets messages
 	$(GOODGOV) migrate --noinput
 	$(GOODGOV) createcachetable
 	$(GOODGOV) collectstatic --noinput -v 0
 	$(GOODGOV) demo
 	@echo "goodgov at http://$(HOST):$(PORT)/ (English at /en/); Ctrl-C stops it"
-	@# The ledger sequencer runs beside the web server and stops with it.
+	@# The ledger sequencer and the analytics export run beside the web server and stop with it.
 	$(GOODGOV) ledger sequence --follow & sequencer=$$!; \
-	trap 'kill $$sequencer 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn goodgov.wsgi -b $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(GOODGOV) analytics export --follow & analytics=$$!; \
+	trap 'kill $$sequencer $$analytics 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn goodgov.wsgi -b $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile -
 
 # --- Checks -----------------------------------------------------------------------
 # With GOODGOV_DATABASE_URL set the suite runs on that database (scripts/pg-start).
@@ -93,8 +99,19 @@ lint: .venv
 	echo "+ mypy"; $(BIN)/mypy || status=1; \
 	exit $$status
 
+# Every benchmark in turn, or one: `make bench BENCH=ledger BENCH_ARGS="--events 100000"`.
+# Those with --write-docs write their own section of docs/benchmarks.md; BENCH_ARGS go to
+# each one run (so mostly with BENCH=).
+BENCH ?=
+BENCHES := $(or $(BENCH),submit ledger $(if $(wildcard bench/documents.py),documents))
+
 bench: .venv
-	$(BIN)/python bench/submit.py --write-docs $(BENCH_ARGS)
+	@set -e; for name in $(BENCHES); do \
+	  test -f bench/$$name.py || { echo "no benchmark bench/$$name.py" >&2; exit 1; }; \
+	  docs=; if grep -q -e '"--write-docs"' bench/$$name.py; then docs=--write-docs; fi; \
+	  echo "+ bench/$$name.py $$docs $(BENCH_ARGS)"; \
+	  $(BIN)/python bench/$$name.py $$docs $(BENCH_ARGS); \
+	done
 
 # Build outputs only; the venv and node_modules stay (other checkouts may share them).
 clean:

@@ -179,3 +179,64 @@ def test_proof_endpoints_give_proofs_that_verify_against_the_checkpoint(
     for bad in ({"index": latest.size}, {"index": 0, "size": latest.size + 1}, {"index": "x"}):
         assert client.get("/ledger/proof/inclusion", bad).status_code == 404
     assert client.get("/ledger/proof/consistency", {"old": 0}).status_code == 404
+
+
+def _filler(count: int, subject: Any) -> list[int]:
+    from goodgov import ledger
+
+    with transaction.atomic():
+        return [
+            ledger.record(
+                actor=None,
+                action="case.draft_saved",
+                subject=subject,
+                agency=None,
+                public={"case": str(subject.uuid), "service": f"filler-{n}"},
+            ).pk
+            for n in range(count)
+        ]
+
+
+@pytest.mark.parametrize("gaps", [3, 100], ids=["few runs of ids", "more runs than _MAX_RUNS"])
+def test_ids_with_gaps_get_consecutive_indices_in_id_order(citizen_a, service_version, gaps):
+    # given: waiting events whose ids have gaps (rolled-back transactions leave them)
+    case = submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    before = Event.objects.count()
+    ids = _filler(2 * gaps + 10, case)
+    Event.objects.filter(pk__in=ids[1 : 2 * gaps : 2]).delete()  # every other one
+    waiting = list(
+        Event.objects.filter(leaf_index=None).order_by("id").values_list("id", flat=True)
+    )
+    # when
+    added = sequencer.sequence_all()
+    # then
+    assert added == len(waiting)
+    indexed = dict(Event.objects.filter(pk__in=waiting).values_list("id", "leaf_index"))
+    assert [indexed[pk] for pk in waiting] == list(range(before, before + len(waiting)))
+    assert Event.objects.filter(leaf_index__isnull=True).count() == 0
+
+
+def test_a_large_batch_fills_full_tiles_and_continues_a_partial_one(citizen_a, service_version):
+    # given: a partial tile of the first events, then 600 more in batches of 250
+    case = submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    _filler(600, case)
+    # when
+    sequencer.sequence_all(limit=250)
+    # then: the stored tiles are exactly the tiles of the log, and the root checks
+    size = Event.objects.count()
+    stored = {(t.level, t.index): t.width for t in tiles_of_the_log()}
+    expected = {(t.level, t.index): t.width for t in tiles.tiles_for_size(size)}
+    expected |= {(t.level, t.index): t.width for t in tiles.entry_bundles_between(0, size)}
+    assert stored == expected
+    events = Event.objects.order_by("leaf_index").select_related("agency")
+    assert Checkpoint.objects.get(size=size).root == merkle.root(
+        merkle.leaf_hashes(sequencer.entry_bytes(e) for e in events)
+    )
+
+
+def tiles_of_the_log() -> list[Any]:
+    from goodgov.ledger.models import Tile
+
+    return list(Tile.objects.all())

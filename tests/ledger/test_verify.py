@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from goodgov.ledger import sequencer
-from goodgov.ledger.models import Checkpoint, Event
+from goodgov.ledger.models import Checkpoint, Event, Tile
 from tests.cases.conftest import submitted_case
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,27 @@ def test_a_forged_checkpoint_is_found(log):
     Checkpoint.objects.filter(pk=checkpoint.pk).update(note=forged)
     with pytest.raises(CommandError, match=f"checkpoint at size {checkpoint.size}"):
         verify()
+
+
+def test_a_tampered_hash_tile_is_found(log):
+    # given: leaf hash 4 changed in the stored level-0 tile
+    row = Tile.objects.get(level=0, index=0)
+    data = bytearray(row.data)
+    data[4 * 32] ^= 1
+    Tile.objects.filter(pk=row.pk).update(data=bytes(data))
+    with pytest.raises(CommandError, match=r"entry 4: its leaf hash differs from hash 4 of the"):
+        verify()
+
+
+def test_an_entry_that_no_checkpoint_covers_is_found(log):
+    # given: the latest checkpoint withdrawn
+    Checkpoint.objects.order_by("-size").first().delete()
+    covered = Checkpoint.objects.order_by("-size").first().size
+    with pytest.raises(CommandError, match=rf"entry {covered}: event \d+ has this index, but no"):
+        verify()
+
+
+def test_progress_goes_to_stderr(log):
+    err = StringIO()
+    call_command("ledger", "verify", stdout=StringIO(), stderr=err)
+    assert f"verified {log:,} of {log:,} entries" in err.getvalue()

@@ -11,6 +11,9 @@ from django.db import models, transaction
 from goodgov.ledger import schemas
 from goodgov.ledger.models import Event, PersonSalt
 
+# That a node erased someone's salt is public (when, and that it happened); whose is not.
+schemas.declare("person.salt_erased", {})
+
 
 def commitment(user: Any) -> str:
     """A salted commitment to a person: SHA-256(salt || user id), hex.
@@ -26,6 +29,25 @@ def commitment(user: Any) -> str:
     value = hashlib.sha256(f"{salt_row.salt}:{user.pk}".encode()).hexdigest()
     user._ledger_commitment = value  # one look-up per person per request
     return value
+
+
+@transaction.atomic
+def person_salt_erase(*, actor: Any, user: Any) -> int:
+    """Erase a person from the public log: delete their salt.
+
+    Their commitments stay in the log, which stays verifiable byte for byte, but nobody
+    without the salt (the node included) can tell any more that they are this person's;
+    the person can, with the salt on a receipt. A later event about them gets a new salt,
+    so a new commitment unlinkable to the old ones. Returns how many salts were deleted
+    (0 if the person never had one; then nothing is recorded).
+    """
+    deleted, _ = PersonSalt.objects.filter(user=user).delete()
+    if hasattr(user, "_ledger_commitment"):
+        del user._ledger_commitment
+    user._state.fields_cache.pop("ledger_salt", None)
+    if deleted:
+        record(actor=actor, action="person.salt_erased", subject=user, agency=None, public={})
+    return deleted
 
 
 def record(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -219,22 +220,47 @@ def entry_bundle(entries: Iterable[bytes]) -> bytes:
 def parse_entry_bundle(data: bytes, width: int | None = None) -> list[bytes]:
     """The entries in a bundle; with ``width``, insist on that many."""
     entries: list[bytes] = []
+    append = entries.append
     position, end = 0, len(data)
     while position < end:
         if end - position < 2 or len(entries) == TILE_WIDTH:
             raise ValueError("an entry bundle has trailing bytes")
-        (length,) = _LENGTH.unpack_from(data, position)
-        position += 2
-        if end - position < length:
+        stop = position + 2 + (data[position] << 8 | data[position + 1])
+        if stop > end:
             raise ValueError("an entry bundle ends inside an entry")
-        entries.append(data[position : position + length])
-        position += length
+        append(data[position + 2 : stop])
+        position = stop
     if not entries or (width is not None and len(entries) != width):
         raise ValueError(f"an entry bundle of {len(entries)} entries, not {width or 'some'}")
     return entries
 
 
 # Reading the tree through tiles --------------------------------------------------------
+
+
+#: The rows of recently read tiles, by the tile's bytes: a pure function of them, so shared by
+#: every reader in the process. Kept: upper-level tiles and partial (rightmost) tiles, which
+#: every proof reads; not the full leaf tiles, one of which a proof reads at random.
+_ROWS_BY_CONTENT: OrderedDict[bytes, list[list[bytes]]] = OrderedDict()
+_ROWS_KEPT = 512  # about 40 KB each; 10M leaves have 155 such tiles
+_ROWS_LOCK = threading.Lock()
+
+
+def _shared_rows(data: bytes) -> list[list[bytes]] | None:
+    with _ROWS_LOCK:
+        rows = _ROWS_BY_CONTENT.get(data)
+        if rows is not None:
+            _ROWS_BY_CONTENT.move_to_end(data)
+        return rows
+
+
+def _share_rows(level: int, data: bytes, rows: list[list[bytes]]) -> None:
+    if level == 0 and len(rows[0]) == TILE_WIDTH:
+        return
+    with _ROWS_LOCK:
+        _ROWS_BY_CONTENT[data] = rows
+        if len(_ROWS_BY_CONTENT) > _ROWS_KEPT:
+            _ROWS_BY_CONTENT.popitem(last=False)
 
 
 class TileReader:
@@ -267,9 +293,13 @@ class TileReader:
         width = tile_width(level, index, self.size)
         if not width:
             raise KeyError(f"tile {level}/{index} is not in a tree of size {self.size}")
-        rows = [parse_hash_tile(self._fetch(level, index, width), width)]
-        while len(rows[-1]) > 1:
-            rows.append(merkle.hash_pairs(rows[-1]))
+        data = bytes(self._fetch(level, index, width))  # no copy if it is bytes already
+        rows = _shared_rows(data) if len(data) == width * _HASH else None
+        if rows is None:
+            rows = [parse_hash_tile(data, width)]
+            while len(rows[-1]) > 1:
+                rows.append(merkle.hash_pairs(rows[-1]))
+            _share_rows(level, data, rows)
         self._cache[key] = rows
         if len(self._cache) > self._cache_tiles:
             self._cache.popitem(last=False)
