@@ -1,4 +1,5 @@
-"""Checks on uploaded evidence: size, and a type judged from the file's own bytes.
+"""Checks on uploaded evidence: size, a type judged from the file's own bytes, and a
+virus scan when clamd is configured (``documents.scanning``).
 
 The file name and the content type the browser sends are chosen by the sender, so
 neither is trusted: an HTML page or a program renamed ``x.pdf`` is refused.
@@ -7,6 +8,7 @@ neither is trusted: an HTML page or a program renamed ``x.pdf`` is refused.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import filetype
 from django.conf import settings
@@ -15,6 +17,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from goodgov.documents import scanning
+
+logger = logging.getLogger(__name__)
 
 # How far into a file the signatures of the accepted types lie (OOXML needs a few KB).
 HEAD_BYTES = 8192
@@ -91,7 +97,26 @@ def check_upload(upload: UploadedFile, *, accept: list[str], max_bytes: int | No
             code="type",
             params={"types": type_names(accept)},
         )
+    _check_for_viruses(upload)
     return detected
+
+
+def _check_for_viruses(upload: UploadedFile) -> None:
+    """Ask clamd, when one is configured (``GOODGOV_CLAMD_SOCKET``; off by default)."""
+    try:
+        found = scanning.scan(upload)
+    except scanning.ScannerUnavailable as exc:
+        logger.error("virus scanner unavailable, upload refused: %s", exc)
+        raise ValidationError(
+            _("The file could not be checked for viruses just now. Try again later"),
+            code="scanner",
+        ) from exc
+    if found:
+        logger.warning("virus scanner refused an upload: %s", found)
+        raise ValidationError(
+            _("The file contains a virus or other harmful content and cannot be used"),
+            code="virus",
+        )
 
 
 def sha256_of(upload: UploadedFile) -> str:

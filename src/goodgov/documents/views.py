@@ -1,9 +1,23 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from goodgov.core import access as rules
-from goodgov.documents.access import evidence_for
+from goodgov.documents import selectors, services, verification
+from goodgov.documents.access import evidence_for, issued_for_holder, issued_for_revoker
+from goodgov.documents.forms import RevokeForm, VerifyForm
+
+
+def _attachment(handle: object, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @rules.rule(rules.SIGNED_IN, "the applicant, or officers of the owning agency after submission")
@@ -12,11 +26,87 @@ def evidence(request: HttpRequest, evidence_id: str) -> FileResponse:
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         item.content_type, "bin"
     )
-    response = FileResponse(
+    return _attachment(
         item.file.open("rb"),
-        as_attachment=True,
-        filename=f"{item.case.reference or 'draft'}-{item.item}.{extension}",
-        content_type=item.content_type,
+        f"{item.case.reference or 'draft'}-{item.item}.{extension}",
+        item.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
+
+
+@rules.rule(rules.SIGNED_IN, "the person's own issued documents")
+def mine(request: HttpRequest) -> HttpResponse:
+    documents = list(selectors.documents_held_by(request.user))
+    return render(request, "documents/mine.html", {"documents": documents})
+
+
+@rules.rule(rules.SIGNED_IN, "only the person the document was issued to")
+def download(request: HttpRequest, document_id: str) -> FileResponse:
+    document = issued_for_holder(request.user, document_id)
+    return _attachment(
+        document.file.open("rb"),
+        f"{document.case.reference}-{document.code}.pdf",
+        "application/pdf",
+    )
+
+
+@rules.rule(rules.PUBLIC, "anyone may check a document by its code or its file")
+def verify(request: HttpRequest) -> HttpResponse:
+    result = None
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
+            if upload is not None:
+                result = verification.verify_file(upload.read())
+            else:
+                result = verification.verify_code(form.cleaned_data["code"])
+    elif request.GET.get("code"):
+        form = VerifyForm(request.GET)
+        if form.is_valid():
+            result = verification.verify_code(form.cleaned_data["code"])
+    else:
+        form = VerifyForm()
+    response = render(
+        request,
+        "documents/verify.html",
+        {"form": form, "result": result, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
     return response
+
+
+@rules.rule(rules.OFFICER, "approvers and administrators: their agencies' issued documents")
+def office(request: HttpRequest) -> HttpResponse:
+    documents = list(selectors.documents_revocable_by(request.user)[:200])
+    return render(request, "documents/office.html", {"documents": documents})
+
+
+@rules.rule(rules.OFFICER, "an approver or administrator of the issuing agency")
+def revoke(request: HttpRequest, document_id: str) -> HttpResponse:
+    document = issued_for_revoker(request.user, document_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and document.revoked_at is None:
+        try:
+            services.document_revoke(
+                actor=request.user, document=document, reason=form.cleaned_data["reason"]
+            )
+        except services.DocumentNotAllowed as exc:  # pragma: no cover (checked above)
+            from django.http import Http404
+
+            raise Http404 from exc
+        except services.DocumentError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Document %(code)s is revoked. Anyone who checks it is told so.")
+                % {"code": document.code},
+            )
+            return redirect("documents:office")
+    return render(
+        request,
+        "documents/revoke.html",
+        {"document": document, "form": form, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,237 @@
+"""The citizen's documents, downloads, public verification and revocation, over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from goodgov.documents.models import IssuedDocument
+from goodgov.documents.services import document_revoke
+from goodgov.ledger.models import Event
+from tests.documents.test_signature import appended_drawing
+
+
+def download_url(document: IssuedDocument) -> str:
+    return f"/documents/{document.uuid}/download/"
+
+
+def revoke_url(document: IssuedDocument) -> str:
+    return f"/documents/office/{document.uuid}/revoke/"
+
+
+# ----------------------------------------------------------------- my documents
+
+
+def test_the_holder_lists_and_downloads_their_document(
+    as_user: Any, issued: Any, citizen_a: Any
+) -> None:
+    client = as_user(citizen_a)
+    # when
+    listing = client.get("/documents/")
+    response = client.get(download_url(issued))
+    # then
+    assert listing.status_code == 200
+    assert issued.code in listing.content.decode()
+    assert download_url(issued) in listing.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert f"{issued.case.reference}-{issued.code}.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == issued.file.open("rb").read()
+
+
+@pytest.mark.parametrize("who", ["citizen_b", "approver", "clerk", "foreign_officer"])
+def test_nobody_but_the_holder_downloads_it(
+    request: Any, as_user: Any, issued: Any, who: str
+) -> None:
+    client = as_user(request.getfixturevalue(who))
+    # when
+    response = client.get(download_url(issued))
+    listing = client.get("/documents/")
+    # then
+    assert response.status_code == 404
+    assert issued.code not in listing.content.decode()
+
+
+def test_anonymous_is_sent_to_sign_in(as_user: Any, issued: Any) -> None:
+    response = as_user(None).get(download_url(issued))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+# ----------------------------------------------------------------- verification
+
+
+def test_verify_by_code_from_the_qr_link(as_user: Any, issued: Any) -> None:
+    # when
+    response = as_user(None).get("/verify/", {"code": issued.code.lower().replace("-", " ")})
+    # then
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'lang="th"' in page
+    assert "govuk-panel--confirmation" in page
+    assert issued.code in page
+    assert issued.sha256 in page
+    assert issued.agency.name_th in page
+
+
+def test_verify_in_english(as_user: Any, issued: Any) -> None:
+    response = as_user(None).get("/en/verify/", {"code": issued.code})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This document was issued here and has not been revoked." in page
+    assert issued.agency.name_en in page
+
+
+def test_the_qr_code_points_at_the_verification_page(issued: Any, settings: Any) -> None:
+    from goodgov.documents.services import verify_url
+
+    assert verify_url(issued.code) == f"{settings.BASE_URL}/verify/?code={issued.code}"
+
+
+def test_verify_upload_of_the_issued_file(as_user: Any, issued: Any) -> None:
+    upload = SimpleUploadedFile("x.pdf", issued.file.open("rb").read(), "application/pdf")
+    response = as_user(None).post("/verify/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-panel--confirmation" in page
+    assert issued.code in page
+
+
+def test_verify_upload_of_an_altered_file_names_the_original_and_says_altered(
+    as_user: Any, issued: Any
+) -> None:
+    forged = appended_drawing(issued.file.open("rb").read())
+    response = as_user(None).post(
+        "/en/verify/", {"file": SimpleUploadedFile("x.pdf", forged, "application/pdf")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Altered: this file is not the document as it was issued." in page
+    assert "govuk-panel--confirmation" not in page
+    assert issued.code in page
+
+
+def test_verify_unknown_code_and_unknown_file(as_user: Any, issued: Any) -> None:
+    client = as_user(None)
+    by_code = client.get("/en/verify/", {"code": "AAAA-BBBB-CCCC"}).content.decode()
+    other = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    by_file = client.post(
+        "/en/verify/", {"file": SimpleUploadedFile("x.pdf", other, "application/pdf")}
+    ).content.decode()
+    for page in (by_code, by_file):
+        assert "Not issued here, or altered" in page
+        assert issued.code not in page
+
+
+def test_verify_needs_a_code_or_a_file_and_refuses_a_non_pdf(as_user: Any, db: Any) -> None:
+    client = as_user(None)
+    empty = client.post("/en/verify/", {})
+    html = client.post(
+        "/en/verify/", {"file": SimpleUploadedFile("x.pdf", b"<html></html>", "application/pdf")}
+    )
+    assert empty.status_code == 400
+    assert 'href="#id_code"' in empty.content.decode()
+    assert html.status_code == 400
+    assert "The file must be a PDF" in html.content.decode()
+
+
+def test_revocation_shows_at_verification_at_once(as_user: Any, issued: Any, approver: Any) -> None:
+    # when
+    document_revoke(actor=approver, document=issued, reason="ผู้รับอนุญาตขอยกเลิกกิจการ")
+    # then
+    page = as_user(None).get("/en/verify/", {"code": issued.code}).content.decode()
+    assert "Revoked" in page
+    assert "ผู้รับอนุญาตขอยกเลิกกิจการ" in page
+    assert "govuk-panel--confirmation" not in page
+    upload = SimpleUploadedFile("x.pdf", issued.file.open("rb").read(), "application/pdf")
+    page = as_user(None).post("/en/verify/", {"file": upload}).content.decode()
+    assert "This document was revoked on" in page
+
+
+def test_verification_shows_the_ledger_entry_once_sequenced(as_user: Any, issued: Any) -> None:
+    from goodgov.ledger import sequencer
+
+    sequencer.sequence_all()
+    event = Event.objects.get(action="document.issued")
+    event.refresh_from_db()
+    page = as_user(None).get("/en/verify/", {"code": issued.code}).content.decode()
+    assert event.leaf_index is not None
+    assert f"Entry {event.leaf_index} of the public log" in page
+    assert f"/ledger/proof/inclusion?index={event.leaf_index}" in page
+
+
+# ----------------------------------------------------------------- revocation
+
+
+@pytest.mark.parametrize("who", ["approver", "agency_admin"])
+def test_an_approver_or_admin_of_the_issuing_agency_revokes(
+    request: Any, as_user: Any, issued: Any, who: str
+) -> None:
+    officer = request.getfixturevalue(who)
+    client = as_user(officer)
+    # when
+    form = client.get(revoke_url(issued))
+    response = client.post(revoke_url(issued), {"reason": "ออกเอกสารผิดคน"})
+    # then
+    assert form.status_code == 200
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.revoked_at is not None
+    assert issued.revoked_reason == "ออกเอกสารผิดคน"
+    assert issued.revoked_by == officer
+    event = Event.objects.get(action="document.revoked")
+    assert event.public == {"code": issued.code, "sha256": issued.sha256, "agency": "TBNK"}
+    assert event.private == {"reason": "ออกเอกสารผิดคน"}
+
+
+@pytest.mark.parametrize("who", ["clerk", "foreign_officer", "citizen_a", "citizen_b"])
+def test_nobody_else_may_revoke(request: Any, as_user: Any, issued: Any, who: str) -> None:
+    client = as_user(request.getfixturevalue(who))
+    # when
+    form = client.get(revoke_url(issued))
+    response = client.post(revoke_url(issued), {"reason": "x"})
+    # then
+    assert form.status_code == 404
+    assert response.status_code == 404
+    issued.refresh_from_db()
+    assert issued.revoked_at is None
+    assert not Event.objects.filter(action="document.revoked").exists()
+
+
+def test_the_service_itself_refuses_a_foreign_officer(issued: Any, foreign_officer: Any) -> None:
+    from goodgov.documents.services import DocumentNotAllowed
+
+    with pytest.raises(DocumentNotAllowed):
+        document_revoke(actor=foreign_officer, document=issued, reason="x")
+    issued.refresh_from_db()
+    assert issued.revoked_at is None
+
+
+def test_revoking_needs_a_reason_and_happens_once(as_user: Any, issued: Any, approver: Any) -> None:
+    client = as_user(approver)
+    empty = client.post(revoke_url(issued), {"reason": "  "})
+    assert empty.status_code == 400
+    assert 'href="#id_reason"' in empty.content.decode()
+    document_revoke(actor=approver, document=issued, reason="ครั้งแรก")
+    from goodgov.documents.services import DocumentError
+
+    with pytest.raises(DocumentError):
+        document_revoke(actor=approver, document=issued, reason="ครั้งที่สอง")
+    issued.refresh_from_db()
+    assert issued.revoked_reason == "ครั้งแรก"
+    assert Event.objects.filter(action="document.revoked").count() == 1
+
+
+def test_office_list_shows_only_own_agency_documents(
+    as_user: Any, issued: Any, approver: Any, foreign_officer: Any
+) -> None:
+    mine = as_user(approver).get("/documents/office/").content.decode()
+    theirs = as_user(foreign_officer).get("/documents/office/").content.decode()
+    assert issued.code in mine
+    assert revoke_url(issued) in mine
+    assert issued.code not in theirs
