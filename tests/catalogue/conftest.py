@@ -20,7 +20,14 @@ from goodgov.catalogue.models import Service
 from goodgov.catalogue.services import LoadResult, catalogue_load
 
 REAL_SERVICES = Path(django_settings.REPO_DIR) / "services"
-CODES = ["building-permit", "elderly-allowance", "food-shop-permit", "residence-certificate"]
+CODES = [
+    "building-permit",
+    "elderly-allowance",
+    "food-shop-permit",
+    "pdpa-correction",
+    "pdpa-erasure",
+    "residence-certificate",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
 from goodgov.catalogue.models import Service
+from tests.catalogue.conftest import CODES
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -25,6 +26,8 @@ def test_load_prints_one_line_per_service(agencies, services_dir):
         "building-permit: new (version 1)",
         "elderly-allowance: new (version 1)",
         "food-shop-permit: new (version 1)",
+        "pdpa-correction: new (version 1)",
+        "pdpa-erasure: new (version 1)",
         "residence-certificate: new (version 1)",
     ]
     assert err == ""
@@ -45,6 +48,8 @@ def test_a_second_load_says_unchanged_and_a_changed_file_says_new_version(
         "building-permit: unchanged (version 1)",
         "elderly-allowance: unchanged (version 1)",
         "food-shop-permit: unchanged (version 1)",
+        "pdpa-correction: unchanged (version 1)",
+        "pdpa-erasure: unchanged (version 1)",
         "residence-certificate: new version 2",
     ]
 
@@ -57,8 +62,8 @@ def test_load_reads_settings_services_dir_by_default(agencies, services_dir, set
     out, _err = run("load")
 
     # then
-    assert len(out.splitlines()) == 4
-    assert Service.objects.count() == 4
+    assert len(out.splitlines()) == len(CODES)
+    assert Service.objects.count() == len(CODES)
 
 
 def test_the_command_exits_non_zero_and_prints_every_problem(agencies, services_dir, edit, capsys):

@@ -38,6 +38,8 @@ def test_loading_the_real_services_publishes_each_as_version_1(agencies, service
         "building-permit": "TBNK",
         "elderly-allowance": "TBNK",
         "food-shop-permit": "TBNK",
+        "pdpa-correction": "DDG",
+        "pdpa-erasure": "DDG",
         "residence-certificate": "DDG",
     }
     for code, service in services.items():
@@ -90,6 +92,8 @@ def test_a_changed_definition_becomes_version_2_and_is_recorded(
         ("building-permit", "new version", 2),
         ("elderly-allowance", "unchanged", 1),
         ("food-shop-permit", "unchanged", 1),
+        ("pdpa-correction", "unchanged", 1),
+        ("pdpa-erasure", "unchanged", 1),
         ("residence-certificate", "unchanged", 1),
     }
     service = Service.objects.get(code="building-permit")
@@ -106,7 +110,7 @@ def test_a_changed_definition_becomes_version_2_and_is_recorded(
     assert event.subject_type == "catalogue.serviceversion"
     assert event.subject_id == str(service.current.pk)
     assert event.agency.code == "TBNK"
-    assert Event.objects.filter(action="service.published").count() == 5
+    assert Event.objects.filter(action="service.published").count() == len(CODES) + 1
 
 
 def test_a_case_filed_under_version_1_keeps_it(agencies, services_dir, loaded, edit, citizen_a):

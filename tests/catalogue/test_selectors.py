@@ -58,11 +58,15 @@ def test_services_grouped_by_life_event_and_by_agency(loaded):
         ("business", "Running a business", ["food-shop-permit"]),
         ("housing", "Housing and building", ["building-permit"]),
         ("old-age", "Older age", ["elderly-allowance"]),
-        ("documents", "Documents and certificates", ["residence-certificate"]),
+        (
+            "documents",
+            "Documents and certificates",
+            ["pdpa-correction", "pdpa-erasure", "residence-certificate"],
+        ),
     ]
     assert agencies == [
         ("TBNK", ["food-shop-permit", "building-permit", "elderly-allowance"]),
-        ("DDG", ["residence-certificate"]),
+        ("DDG", ["pdpa-correction", "pdpa-erasure", "residence-certificate"]),
     ]
 
 

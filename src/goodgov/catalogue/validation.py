@@ -311,6 +311,24 @@ def _evidence_problems(evidence: list[Any]) -> Iterator[tuple[str, str]]:
             yield f"evidence.{index}.key", f"'{key}' is already used by evidence.{seen[key]}"
         else:
             seen[key] = index
+    for index, item in enumerate(evidence):
+        yield from _fetched_problems(f"evidence.{index}", _dict(item))
+
+
+FETCHED_ONLY = ("registry", "fields", "legal_basis", "consent", "fallback")
+
+
+def _fetched_problems(where: str, item: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A fetched item names a data service that exists, its fields, and why it may ask."""
+    if item.get("kind") != "fetched":
+        for name in FETCHED_ONLY:
+            if name in item:
+                yield f"{where}.{name}", "is only for evidence of kind fetched"
+        return
+    from goodgov.exchange.once_only import source_problems
+
+    for path, message in source_problems(item):
+        yield f"{where}.{path}", message
 
 
 def _workflow_problems(workflow: dict[str, Any]) -> Iterator[tuple[str, str]]:

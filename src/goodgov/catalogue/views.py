@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from goodgov.catalogue import selectors
 from goodgov.core import access
+from goodgov.exchange import privacy
 
 
 @access.rule(access.PUBLIC, "a public service's page")
@@ -25,10 +26,20 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "definition": definition,
             "uploads": [item for item in evidence if item.get("kind") == "upload"],
-            "fetched": [item for item in evidence if item.get("kind") == "exchange"],
+            "fetched": [item for item in evidence if item.get("kind") in ("exchange", "fetched")],
             "practice": selectors.processing_time_in_practice(service),
+            "notice": privacy.notice_for(service),
         },
     )
+
+
+@access.rule(access.PUBLIC, "a public service's privacy notice")
+def privacy_notice(request: HttpRequest, code: str) -> HttpResponse:
+    service = selectors.service_detail(code)
+    notice = privacy.notice_for(service) if service is not None else None
+    if notice is None:
+        raise Http404
+    return render(request, "catalogue/privacy.html", {"service": service, "notice": notice})
 
 
 @access.rule(access.PUBLIC, "an agency's public services")

@@ -1,0 +1,236 @@
+"""The consumer side: ask another node's data service, signed, with timeouts and retries.
+
+:func:`call` signs the request with this node's key, sends it with bounded timeouts,
+retries reads that failed for a passing reason (provider down, slow, 5xx) with bounded
+exponential backoff, signing each attempt anew (a fresh nonce, so the provider's replay
+check never refuses a retry), verifies the provider's signed response, and records
+``exchange.requested`` whatever the outcome. Every failure is a typed
+:class:`~goodgov.exchange.errors.ExchangeError`; nothing hangs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from goodgov.core import national_id
+from goodgov.exchange import directory, errors, services, signing
+from goodgov.ledger import note
+
+
+@dataclass(frozen=True)
+class Result:
+    provider: str
+    service: str
+    method: str
+    data: dict[str, Any]
+    served_at: str
+    nonce: str
+
+
+@dataclass
+class Prepared:
+    """One signed request, ready to send once."""
+
+    message: signing.Request
+    body: bytes
+    nonce: str
+    provider: directory.Node
+
+
+PURPOSE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, f"GOODGOV_EXCHANGE_{name}", default)
+
+
+def prepare(
+    *,
+    provider: directory.Node,
+    service: str,
+    method: str,
+    query: dict[str, Any],
+    purpose: str,
+    legal_basis: str | None = None,
+    consent: str | None = None,
+    identity: note.Signer | None = None,
+    created: dt.datetime | None = None,
+) -> Prepared:
+    """Sign a request as ``identity`` (this node's key by default; its name is the keyid)."""
+    if (legal_basis is None) == (consent is None):
+        raise errors.BadRequest("state either a legal basis or a consent reference")
+    if legal_basis is not None and legal_basis not in services.LEGAL_BASES:
+        raise errors.BadRequest(f"unknown legal basis {legal_basis!r}")
+    if not PURPOSE.match(purpose):
+        raise errors.BadRequest("a purpose is a code: lower-case letters, digits, '.', '_', '-'")
+    signer = identity or directory.signer()
+    headers = signing.Headers(
+        {
+            "Content-Type": "application/json",
+            signing.H_CLIENT: signer.name,
+            signing.H_SERVICE: service,
+            signing.H_METHOD: method,
+            signing.H_PURPOSE: purpose,
+        }
+    )
+    if consent is not None:
+        headers[signing.H_CONSENT] = consent
+    else:
+        headers[signing.H_LEGAL_BASIS] = str(legal_basis)
+    body = json.dumps(query, separators=(",", ":")).encode()
+    message = signing.Request("POST", f"{provider.base_url}/exchange/{service}/{method}", headers)
+    try:
+        nonce = signing.sign_request(
+            message, body, signer=signer, key_id=signer.name, created=created
+        )
+    except Exception as error:  # the library refuses, e.g., non-ASCII header values
+        raise errors.BadRequest(f"the request cannot be signed: {error}") from error
+    return Prepared(message, body, nonce, provider)
+
+
+def send(prepared: Prepared, *, http: httpx.Client) -> Result:
+    """Send one prepared request; verify and read the response. Raises typed errors."""
+    message = prepared.message
+    try:
+        response = http.post(
+            message.url, content=prepared.body, headers=dict(message.headers.items())
+        )
+    except httpx.TimeoutException as error:
+        raise errors.ProviderTimeout(f"{prepared.provider.name} did not answer in time") from error
+    except httpx.TransportError as error:
+        raise errors.ProviderUnavailable(
+            f"{prepared.provider.name} is unreachable: {error}"
+        ) from error
+    if response.status_code >= 500:
+        raise errors.ProviderUnavailable(
+            f"{prepared.provider.name} answered {response.status_code}"
+        )
+    try:
+        signing.verify_response(
+            signing.Response(response.status_code, response.headers, message),
+            response.content,
+            key_id=prepared.provider.name,
+            public_key=prepared.provider.verifier.public_key,
+        )
+    except signing.SignatureError as error:
+        raise errors.BadSignature(
+            f"the response is not signed by {prepared.provider.name}: {error}"
+        ) from error
+    try:
+        payload = response.json()
+    except ValueError as error:
+        raise errors.BadRequest("the provider's answer is not JSON") from error
+    if response.status_code != 200:
+        code = payload.get("error", "") if isinstance(payload, dict) else ""
+        cls = errors.BY_CODE.get(code, errors.ExchangeError)
+        raise cls(str(payload.get("detail", "")) if isinstance(payload, dict) else "")
+    return Result(
+        provider=prepared.provider.name,
+        service=str(payload.get("service")),
+        method=str(payload.get("method")),
+        data=dict(payload.get("data") or {}),
+        served_at=str(payload.get("served_at")),
+        nonce=prepared.nonce,
+    )
+
+
+_shared: dict[float, httpx.Client] = {}
+
+
+@contextlib.contextmanager
+def _client(timeout: float, transport: httpx.BaseTransport | None) -> Iterator[httpx.Client]:
+    """One pooled client per timeout for the process (making one costs tens of ms: TLS
+    context, CA bundle); a client of its own when a transport is given (tests)."""
+    limits = httpx.Timeout(timeout, connect=min(timeout, 2.0))
+    if transport is not None:
+        with httpx.Client(timeout=limits, transport=transport) as own:
+            yield own
+        return
+    if timeout not in _shared:
+        _shared[timeout] = httpx.Client(
+            timeout=limits, limits=httpx.Limits(max_connections=64, max_keepalive_connections=32)
+        )
+    yield _shared[timeout]
+
+
+def call(
+    *,
+    node: str,
+    service: str,
+    method: str,
+    national_id_value: str,
+    purpose: str,
+    legal_basis: str | None = None,
+    consent: str | None = None,
+    actor: Any = None,
+    actor_role: str = "",
+    timeout: float | None = None,
+    retries: int | None = None,
+    backoff: float | None = None,
+    identity: note.Signer | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Result:
+    """Ask ``node``'s ``service.method`` about one person; every call is recorded here."""
+    try:
+        digits = national_id.clean(national_id_value)
+    except national_id.InvalidNationalID as error:
+        raise errors.BadRequest("not a valid Thai national ID") from error
+    provider = directory.node(node)
+    if provider is None or not provider.offers(service, method):
+        raise errors.UnknownNode(f"the directory has no node {node!r} offering {service}.{method}")
+    timeout = float(_setting("TIMEOUT", 5.0) if timeout is None else timeout)
+    retries = int(_setting("RETRIES", 2) if retries is None else retries)
+    backoff = float(_setting("BACKOFF", 0.2) if backoff is None else backoff)
+    outcome, result, failure, nonce = "ok", None, None, ""
+    with _client(timeout, transport) as http:
+        for attempt in range(retries + 1):
+            prepared = prepare(
+                provider=provider,
+                service=service,
+                method=method,
+                query={"national_id": digits},
+                purpose=purpose,
+                legal_basis=legal_basis,
+                consent=consent,
+                identity=identity,
+            )
+            nonce = prepared.nonce
+            try:
+                result = send(prepared, http=http)
+                failure = None
+                break
+            except errors.ExchangeError as error:
+                failure = error
+                if not error.retryable or attempt == retries:
+                    break
+                time.sleep(min(backoff * 2**attempt, 2.0))
+    if failure is not None:
+        outcome = failure.code
+    services.exchange_record_requested(
+        actor=actor,
+        actor_role=actor_role,
+        provider=node,
+        service=service,
+        method=method,
+        purpose=purpose,
+        legal_basis=services.CONSENT if consent else str(legal_basis),
+        consent_reference=consent or "",
+        person_hash=national_id.lookup_hash(digits),
+        fields=sorted(result.data) if result else [],
+        outcome=outcome,
+        nonce=nonce,
+    )
+    if failure is not None:
+        raise failure
+    assert result is not None
+    return result

@@ -1,0 +1,123 @@
+"""The data services a node can publish, backed by its registries.
+
+Each method takes the request's query (a national ID) and returns the person's lookup
+hash and every field it knows; the provider then keeps only the fields the client's
+access right allows (:mod:`goodgov.exchange.provider`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from goodgov.core import national_id
+from goodgov.exchange.models import RegistryPerson, WelfareRecord
+
+
+class NotInRegistry(LookupError):
+    """The registry holds no such person."""
+
+
+class BadQuery(ValueError):
+    """The query does not name a person by a valid national ID."""
+
+
+Method = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def person_hash(query: dict[str, Any]) -> str:
+    value = query.get("national_id") if isinstance(query, dict) else None
+    if not isinstance(value, str):
+        raise BadQuery("the query needs a national_id")
+    try:
+        return national_id.lookup_hash(national_id.clean(value))
+    except national_id.InvalidNationalID as error:
+        raise BadQuery("the national_id is not a valid Thai national ID") from error
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _person_fields(person: RegistryPerson, today: dt.date) -> dict[str, Any]:
+    return {
+        "given_name_th": person.given_name_th,
+        "family_name_th": person.family_name_th,
+        "given_name_en": person.given_name_en,
+        "family_name_en": person.family_name_en,
+        "birth_date": person.birth_date.isoformat(),
+        "age": age_on(person.birth_date, today),
+        "sex": person.sex,
+        "address": {
+            "line": person.address_line,
+            "subdistrict": person.subdistrict,
+            "district": person.district,
+            "province": person.province,
+            "postcode": person.postcode,
+        },
+        "household_id": person.household_id,
+        "household_role": person.household_role,
+        "dead": person.dead,
+        "death_date": person.death_date.isoformat() if person.death_date else None,
+    }
+
+
+def _person(person_hash: str) -> RegistryPerson:
+    found = RegistryPerson.objects.filter(national_id_hash=person_hash).first()
+    if found is None:
+        raise NotInRegistry
+    return found
+
+
+def population_person(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    key = person_hash(query)
+    return key, _person_fields(_person(key), timezone.localdate())
+
+
+def population_household(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The person's house code and every member registered at that house."""
+    key = person_hash(query)
+    person = _person(key)
+    today = timezone.localdate()
+    members = RegistryPerson.objects.filter(household_id=person.household_id).order_by("id")
+    keep = (
+        "given_name_th",
+        "family_name_th",
+        "given_name_en",
+        "family_name_en",
+        "birth_date",
+        "sex",
+        "household_role",
+        "dead",
+    )
+    return key, {
+        "household_id": person.household_id,
+        "address": _person_fields(person, today)["address"],
+        "members": [{k: _person_fields(m, today)[k] for k in keep} for m in members],
+    }
+
+
+def welfare_status(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The welfare programmes paying the person (an empty list when none)."""
+    key = person_hash(query)
+    records = WelfareRecord.objects.filter(national_id_hash=key).order_by("since")
+    return key, {
+        "programmes": [
+            {
+                "programme": r.programme,
+                "monthly_amount": r.monthly_amount,
+                "since": r.since.isoformat(),
+                "active": r.active,
+            }
+            for r in records
+        ]
+    }
+
+
+SERVICES: dict[str, dict[str, Method]] = {
+    "population": {"person": population_person, "household": population_household},
+    "welfare": {"status": welfare_status},
+}
