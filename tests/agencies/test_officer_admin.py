@@ -214,7 +214,7 @@ def test_officer_page_offers_give_and_remove_for_each_role(
     html = response.content.decode()
     assert html.count('value="officer"') == 1
     assert html.count(">Remove<") == 2  # officer, approver
-    assert html.count(">Give<") == 2  # counter, admin
+    assert html.count(">Give<") == 3  # counter, admin, executive
 
 
 def test_index_sends_a_single_agency_admin_to_their_officers(agency_admin: User) -> None:

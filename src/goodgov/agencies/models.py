@@ -54,6 +54,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approving officer")
     COUNTER = "counter", _("Counter officer (files on behalf of people)")
     ADMIN = "admin", _("Agency administrator")
+    EXECUTIVE = "executive", _("Executive (sees the agency's and its sub-agencies' results)")
 
 
 class Membership(Timestamped):

@@ -1,0 +1,369 @@
+"""Analytics benchmark: every monthly service measure over N synthetic public events.
+
+Generates a synthetic public log (default 10M events: cases of 40 services at 8 agencies
+over 24 months, each started, most submitted, claimed and decided, some withdrawn) as a
+Parquet copy in the format ``goodgov analytics export`` writes, then times:
+
+- ``ibis``: the measure definitions (``goodgov.performance.measures.monthly``) on DuckDB;
+- ``sql``: one hand-written DuckDB SQL query of the same measures (the limit);
+- ``pandas``: the same measures in pandas.
+
+All three must give the same figures (checked). Prints a markdown section.
+
+    .venv/bin/python bench/analytics.py               # 10M events
+    .venv/bin/python bench/analytics.py --events 1000000
+
+Targets (issue 6): ibis <= 10 s on this machine and <= 1.5x the hand-written query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goodgov.settings")
+
+from goodgov.performance import measures as m
+from goodgov.performance.eventlog import SCHEMA
+
+US_DAY = 86_400_000_000
+START_US = 1_704_042_000_000_000  # 2024-01-01 00:00 Thai time, in UTC microseconds
+SPAN_DAYS = 730
+
+
+def synthetic(events: int, seed: int = 6) -> pa.Table:
+    """About ``events`` public entries of cases, sorted by time, with their indices."""
+    rng = np.random.default_rng(seed)
+    cases = events // 4
+    agency = rng.integers(0, 8, cases)
+    service = agency * 5 + rng.integers(0, 5, cases)
+    start = START_US + rng.integers(0, SPAN_DAYS * US_DAY, cases)
+    online = rng.random(cases) < 0.7
+    submitted = rng.random(cases) < 0.9
+    sub_at = start + rng.integers(0, 3 * US_DAY, cases)
+    deadline = np.array([15, 30, 45, 3, 60])[service % 5] * US_DAY
+    due = sub_at + deadline
+    sla = np.where(rng.random(cases) < 0.5, sub_at + deadline // US_DAY // 2 * US_DAY, -1)
+    fate = rng.random(cases)
+    claimed = submitted & (fate < 0.95)
+    decided = submitted & (fate < 0.85)
+    withdrawn = submitted & (fate >= 0.95)
+    close_at = sub_at + (rng.gamma(2.0, 0.4, cases) * deadline).astype(np.int64)
+    approve = rng.random(cases) < 0.8
+
+    parts = []
+
+    def add(mask: np.ndarray, action: str, at: np.ndarray, with_case: bool) -> None:
+        idx = np.nonzero(mask)[0]
+        parts.append((idx, np.full(len(idx), action, dtype=object), at[idx], with_case))
+
+    add(np.ones(cases, bool), "case.started", start, True)
+    add(submitted, "case.submitted", sub_at, True)
+    add(claimed, "case.claimed", sub_at + (close_at - sub_at) // 3, False)
+    add(decided & approve, "case.approved", close_at, False)
+    add(decided & ~approve, "case.rejected", close_at, False)
+    add(withdrawn, "case.withdrawn", close_at, False)
+
+    ids = np.concatenate([p[0] for p in parts])
+    action = np.concatenate([p[1] for p in parts])
+    at = np.concatenate([p[2] for p in parts])
+    is_started = action == "case.started"
+    is_submitted = action == "case.submitted"
+    order = np.argsort(at, kind="stable")
+    ids, action, at = ids[order], action[order], at[order]
+    is_started, is_submitted = is_started[order], is_submitted[order]
+    filing = is_started | is_submitted
+    n = len(ids)
+    agencies = np.array([f"A{i:02d}" for i in range(8)], dtype=object)
+    services = np.array([f"service-{i:02d}" for i in range(40)], dtype=object)
+    case_ids = pa.array(ids).cast(pa.string())
+    ref = pa.compute.binary_join_element_wise("R", case_ids, "")
+    null_str = pa.nulls(n, pa.string())
+
+    def where(mask: np.ndarray, values: pa.Array) -> pa.Array:
+        return pa.compute.if_else(pa.array(mask), values, pa.nulls(n, values.type))
+
+    due_sel = np.where(is_submitted, due[ids], 0)
+    sla_sel = np.where(is_submitted & (sla[ids] >= 0), sla[ids], 0)
+    has_sla = is_submitted & (sla[ids] >= 0)
+    columns = {
+        "index": pa.array(np.arange(n, dtype=np.int64)),
+        "action": pa.array(action, pa.string()),
+        "agency": pa.array(agencies[agency[ids]], pa.string()),
+        "at": pa.array(at, pa.timestamp("us")),
+        "at_us": pa.array(at, pa.int64()),
+        "case": where(filing, case_ids),
+        "reference": where(~is_started, ref),
+        "service": where(filing, pa.array(services[service[ids]], pa.string())),
+        "version": where(filing, pa.array(np.ones(n, np.int64))),
+        "channel": where(filing, pa.array(np.where(online[ids], "online", "counter"), pa.string())),
+        "due": where(is_submitted, pa.array(due_sel, pa.timestamp("us"))),
+        "due_us": where(is_submitted, pa.array(due_sel, pa.int64())),
+        "sla_due": where(has_sla, pa.array(sla_sel, pa.timestamp("us"))),
+        "sla_due_us": where(has_sla, pa.array(sla_sel, pa.int64())),
+        "data": pa.array(np.full(n, "{}", dtype=object), pa.string()),
+    }
+    del null_str
+    return pa.table(columns, schema=SCHEMA)
+
+
+HAND_SQL = """
+WITH ev AS (
+  SELECT *, (EXTRACT(year FROM "at" + INTERVAL 7 HOUR) * 12
+             + EXTRACT(month FROM "at" + INTERVAL 7 HOUR) - 1)::BIGINT AS month
+  FROM read_parquet('{glob}')
+),
+last AS (SELECT max(month) AS last FROM ev),
+sub AS (
+  SELECT agency, reference, service, channel, at_us, due_us, sla_due_us, month,
+         (EXTRACT(year FROM due + INTERVAL 7 HOUR) * 12
+          + EXTRACT(month FROM due + INTERVAL 7 HOUR) - 1)::BIGINT AS due_month
+  FROM ev WHERE action = 'case.submitted'
+),
+started AS (
+  SELECT s.agency, s.service, s.month, count(*) AS n,
+         count(x.case) AS done
+  FROM (SELECT agency, service, "case", month FROM ev WHERE action = 'case.started') s
+  LEFT JOIN (SELECT DISTINCT "case" FROM ev WHERE action = 'case.submitted') x
+    ON s."case" = x."case"
+  GROUP BY ALL
+),
+submitted AS (
+  SELECT agency, service, month, count(*) AS applications,
+         count(*) FILTER (WHERE channel = 'online') AS online
+  FROM sub GROUP BY ALL
+),
+decided AS (
+  SELECT d.agency, s.service, d.month, count(*) AS decisions,
+         quantile_cont((d.at_us - s.at_us) / 86400000000, 0.5) AS med,
+         quantile_cont((d.at_us - s.at_us) / 86400000000, 0.9) AS p90,
+         max(round((s.due_us - s.at_us) / 86400000000, 0)) AS deadline_days,
+         count(*) FILTER (WHERE d.at_us <= s.due_us) AS on_time,
+         max(round((s.sla_due_us - s.at_us) / 86400000000, 0)) AS sla_days,
+         count(*) FILTER (WHERE d.at_us <= s.sla_due_us) AS in_sla,
+         count(s.sla_due_us) AS with_sla
+  FROM ev d JOIN sub s ON d.agency = s.agency AND d.reference = s.reference
+  WHERE d.action IN ('case.approved', 'case.rejected')
+  GROUP BY ALL
+),
+closed AS (
+  SELECT agency, reference, min(month) AS closed_month FROM ev
+  WHERE action IN ('case.approved', 'case.rejected', 'case.withdrawn') GROUP BY ALL
+),
+kinds AS (
+  SELECT s.agency, s.service, s.month AS sm, s.due_month AS dm, c.closed_month AS cm,
+         count(*) AS n
+  FROM sub s LEFT JOIN closed c USING (agency, reference) GROUP BY ALL
+),
+firsts AS (SELECT agency, service, min(month) AS first FROM sub GROUP BY ALL),
+cal AS (
+  SELECT agency, service, unnest(range(first, (SELECT last FROM last))) AS month FROM firsts
+),
+month_end AS (
+  SELECT cal.agency, cal.service, cal.month,
+         sum(n) FILTER (WHERE cm IS NULL OR cm > cal.month) AS backlog,
+         sum(n) FILTER (WHERE (cm IS NULL OR cm > cal.month) AND dm <= cal.month) AS overdue
+  FROM cal JOIN kinds k ON k.agency = cal.agency AND k.service = cal.service
+   AND k.sm <= cal.month
+  GROUP BY ALL
+),
+keys AS (
+  SELECT agency, service, month FROM started UNION SELECT agency, service, month FROM submitted
+  UNION SELECT agency, service, month FROM decided UNION SELECT agency, service, month FROM month_end
+)
+SELECT k.agency, k.service, k.month, k.month < (SELECT last FROM last) AS complete,
+  coalesce(su.applications, 0) AS applications,
+  coalesce(de.decisions, 0) AS decisions,
+  st.done / st.n AS completion_rate,
+  su.online / su.applications AS digital_takeup,
+  de.med AS processing_median_days, de.p90 AS processing_p90_days,
+  de.deadline_days, de.on_time / de.decisions AS within_deadline,
+  de.sla_days, CASE WHEN de.with_sla > 0 THEN de.in_sla / de.with_sla END AS within_sla,
+  CASE WHEN k.month < (SELECT last FROM last) THEN coalesce(me.backlog, 0) END AS backlog,
+  CASE WHEN k.month < (SELECT last FROM last) THEN coalesce(me.overdue, 0) END AS overdue
+FROM keys k
+LEFT JOIN started st USING (agency, service, month)
+LEFT JOIN submitted su USING (agency, service, month)
+LEFT JOIN decided de USING (agency, service, month)
+LEFT JOIN month_end me USING (agency, service, month)
+ORDER BY 1, 2, 3
+"""
+
+
+def run_pandas(path: str):
+    import pandas as pd
+
+    ev = pd.read_parquet(path)
+    local = ev["at"] + pd.Timedelta(hours=7)
+    ev["month"] = local.dt.year.astype("int64") * 12 + local.dt.month.astype("int64") - 1
+    last = ev["month"].max()
+    keys = ["agency", "service", "month"]
+    sub = ev[ev.action == "case.submitted"].copy()
+    due_local = sub["due"] + pd.Timedelta(hours=7)
+    sub["due_month"] = due_local.dt.year.astype("int64") * 12 + due_local.dt.month - 1
+    st = ev[ev.action == "case.started"][["agency", "service", "case", "month"]]
+    st = st.assign(done=st["case"].isin(set(sub["case"])))
+    started = st.groupby(keys).agg(n=("done", "size"), done=("done", "sum"))
+    submitted = (
+        sub.assign(online=sub.channel == "online")
+        .groupby(keys)
+        .agg(applications=("online", "size"), online=("online", "sum"))
+    )
+    dec = ev[ev.action.isin(["case.approved", "case.rejected"])][
+        ["agency", "reference", "at_us", "month"]
+    ].merge(
+        sub[["agency", "reference", "service", "at_us", "due_us", "sla_due_us"]],
+        on=["agency", "reference"],
+        suffixes=("", "_s"),
+    )
+    dec["days"] = (dec.at_us - dec.at_us_s) / US_DAY
+    dec["deadline_days"] = ((dec.due_us - dec.at_us_s) / US_DAY).round(0)
+    dec["on_time"] = dec.at_us <= dec.due_us
+    dec["sla_days"] = ((dec.sla_due_us - dec.at_us_s) / US_DAY).round(0)
+    dec["in_sla"] = dec.at_us <= dec.sla_due_us
+    g = dec.groupby(keys)
+    decided = pd.DataFrame(
+        {
+            "decisions": g.size(),
+            "processing_median_days": g["days"].median(),
+            "processing_p90_days": g["days"].quantile(0.9),
+            "deadline_days": g["deadline_days"].max(),
+            "on_time": g["on_time"].sum(),
+            "sla_days": g["sla_days"].max(),
+            "in_sla": g["in_sla"].sum(),
+            "with_sla": g["sla_due_us"].count(),
+        }
+    )
+    closed = (
+        ev[ev.action.isin(list(m.CLOSED))].groupby(["agency", "reference"])["month"].min()
+    ).rename("cm")
+    kinds = (
+        sub.merge(closed, on=["agency", "reference"], how="left")
+        .groupby(["agency", "service", "month", "due_month", "cm"], dropna=False)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    first = sub.groupby(["agency", "service"])["month"].min()
+    cal = pd.DataFrame(
+        [(a, s, mo) for (a, s), f in first.items() for mo in range(int(f), int(last))],
+        columns=keys,
+    )
+    j = cal.merge(kinds.rename(columns={"month": "sm"}), on=["agency", "service"])
+    j = j[j.sm <= j.month]
+    open_ = j.cm.isna() | (j.cm > j.month)
+    j = j.assign(b=np.where(open_, j.n, 0), o=np.where(open_ & (j.due_month <= j.month), j.n, 0))
+    month_end = j.groupby(keys).agg(backlog=("b", "sum"), overdue=("o", "sum"))
+    out = pd.concat([started, submitted, decided, month_end], axis=1).sort_index().reset_index()
+    out["complete"] = out.month < last
+    out["applications"] = out.applications.fillna(0).astype("int64")
+    out["decisions"] = out.decisions.fillna(0).astype("int64")
+    out["completion_rate"] = out.done / out.n
+    out["digital_takeup"] = out.online / out.applications.where(out.applications > 0)
+    out["within_deadline"] = out.on_time / out.decisions.where(out.decisions > 0)
+    out["within_sla"] = out.in_sla / out.with_sla.where(out.with_sla > 0)
+    for name in ("backlog", "overdue"):
+        out[name] = out[name].fillna(0).where(out.complete)
+    return out[[*keys, "complete", *[x.code for x in m.MEASURES]]]
+
+
+def _same(a: object, b: object) -> bool:
+    none_a = a is None or (isinstance(a, float) and math.isnan(a))
+    none_b = b is None or (isinstance(b, float) and math.isnan(b))
+    if none_a or none_b:
+        return none_a and none_b
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def check(name: str, ours: list[dict], theirs: list[dict]) -> None:
+    assert len(ours) == len(theirs), (name, len(ours), len(theirs))
+    for a, b in zip(ours, theirs, strict=True):
+        for key in a:
+            assert (
+                _same(a[key], b[key]) if key not in ("agency", "service") else a[key] == b[key]
+            ), (
+                name,
+                key,
+                a,
+                b,
+            )
+
+
+def best_of(runs: int, fn):
+    times, result = [], None
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-pandas", action="store_true")
+    args = parser.parse_args()
+
+    import duckdb
+    import ibis
+
+    with tempfile.TemporaryDirectory() as directory:
+        began = time.perf_counter()
+        table = synthetic(args.events)
+        path = str(Path(directory) / "events-000000000000.parquet")
+        pq.write_table(table, path, compression="zstd", row_group_size=1 << 20)
+        made = time.perf_counter() - began
+        n = table.num_rows
+        del table
+
+        def run_ibis() -> list[dict]:
+            con = ibis.duckdb.connect()
+            return m.monthly(con.read_parquet(path, table_name="events")).to_pyarrow().to_pylist()
+
+        def run_sql() -> list[dict]:
+            return duckdb.connect().sql(HAND_SQL.format(glob=path)).to_arrow_table().to_pylist()
+
+        t_ibis, r_ibis = best_of(args.runs, run_ibis)
+        t_sql, r_sql = best_of(args.runs, run_sql)
+        check("sql", r_ibis, r_sql)
+        rows = [
+            ("Ibis on DuckDB (the measure definitions)", t_ibis),
+            ("hand-written DuckDB SQL", t_sql),
+        ]
+        if not args.skip_pandas:
+            t_pd, r_pd = best_of(1, lambda: run_pandas(path).to_dict("records"))
+            check("pandas", r_ibis, r_pd)
+            rows.append(("pandas", t_pd))
+
+    print(f"## Analytics: monthly service measures ({n:,} events)\n")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+        f"Ibis {ibis.__version__}. {len(r_ibis):,} rows (agency x service x month) of "
+        f"{len(m.MEASURES)} measures; synthetic log made and written in {made:.1f} s. "
+        f"Best of {args.runs} runs (pandas: 1); all engines gave the same figures.\n"
+    )
+    print("| engine | seconds | vs hand-written SQL |")
+    print("| --- | ---: | ---: |")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds:.2f} | {seconds / t_sql:.2f}x |")
+    print(
+        f"\nTargets: Ibis ≤ 10 s ({'met' if t_ibis <= 10 else 'missed'}) and ≤ 1.5x the "
+        f"hand-written query ({'met' if t_ibis <= 1.5 * t_sql else 'missed'})."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Writes of the governance app: load an ITA checklist, answer an ITA item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goodgov import ledger
+from goodgov.agencies.models import Agency
+from goodgov.governance.models import ItaAnswer, ItaChecklist, ItaItem
+from goodgov.ledger.services import commitment
+
+DEFAULT_ITA_FILE = Path(__file__).parent / "ita" / "oit-2566.yaml"
+
+
+@transaction.atomic
+def ita_checklist_load(
+    *, path: Path = DEFAULT_ITA_FILE, year: int | None = None, kinds: list[str] | None = None
+) -> list[ItaChecklist]:
+    """Load a checklist file for ``year`` (default: the file's) and each kind of agency.
+
+    Loading again updates titles and groups, adds new items and removes items no longer in
+    the file that nobody has answered (an answered item stays: its answer is evidence).
+    """
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    year = int(year or data["year"])
+    valid_kinds = set(Agency.Kind.values)
+    kinds = list(kinds or data.get("kinds") or Agency.Kind.values)
+    unknown = [k for k in kinds if k not in valid_kinds]
+    if unknown:
+        raise ValidationError(f"unknown kinds of agency: {', '.join(unknown)}")
+    auto_values = set(ItaItem.Auto.values)
+    loaded = []
+    for kind in kinds:
+        checklist, _created = ItaChecklist.objects.update_or_create(
+            year=year,
+            agency_kind=kind,
+            defaults={"source": str(data.get("source", ""))[:300], "loaded_at": timezone.now()},
+        )
+        codes = []
+        position = 0
+        for group in data["groups"]:
+            for entry in group["items"]:
+                position += 1
+                auto = entry.get("auto", "") or ""
+                if auto not in auto_values:
+                    raise ValidationError(f"{entry['code']}: unknown auto {auto!r}")
+                ItaItem.objects.update_or_create(
+                    checklist=checklist,
+                    code=str(entry["code"]),
+                    defaults={
+                        "position": position,
+                        "group_th": group["group"]["th"],
+                        "group_en": group["group"]["en"],
+                        "title_th": entry["th"],
+                        "title_en": entry["en"],
+                        "auto": auto,
+                        "integrity": bool(entry.get("integrity", False)),
+                    },
+                )
+                codes.append(str(entry["code"]))
+        checklist.items.exclude(code__in=codes).filter(answers__isnull=True).delete()
+        loaded.append(checklist)
+    return loaded
+
+
+@transaction.atomic
+def ita_item_answer(
+    *, actor: Any, agency: Agency, item: ItaItem, url: str, evidence: str = ""
+) -> ItaAnswer:
+    """Record where the agency publishes ``item`` (replacing an earlier answer)."""
+    url, evidence = (url or "").strip(), (evidence or "").strip()
+    if not url:
+        raise ValidationError({"url": _("Enter the link to where the agency publishes this item")})
+    answer, _created = ItaAnswer.objects.update_or_create(
+        item=item,
+        agency=agency,
+        defaults={
+            "url": url,
+            "evidence": evidence,
+            "answered_by": actor,
+            "answered_at": timezone.now(),
+        },
+    )
+    answer.full_clean()
+    ledger.record(
+        actor=actor,
+        action="ita.item_answered",
+        subject=answer,
+        agency=agency,
+        public={
+            "agency": agency.code,
+            "year": item.checklist.year,
+            "kind": item.checklist.agency_kind,
+            "item": item.code,
+            "url": url,
+            "officer": commitment(actor),
+        },
+        private={"evidence": evidence} if evidence else None,
+    )
+    return answer

@@ -1,0 +1,306 @@
+"""Every indicator on small event sets whose value was worked out by hand.
+
+Times are Thai time; the period is fiscal year 2568 (October 2024 to September 2025)
+unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from goodgov.governance import indicators as gi
+from goodgov.governance.periods import Period
+
+from .conftest import FY2568
+
+
+def value(code, ctx):
+    return gi.by_code(code).compute(ctx).value
+
+
+def test_decided_within_sla_counts_only_decisions_with_a_service_level(log, context):
+    # given: in January, A decided before its SLA, B after it, C without an SLA; D decided
+    # within its SLA but in October 2025 (fiscal 2569); E at another agency
+    a = log.file("2025-01-06 09:00", due="2025-01-20 09:00", sla_due="2025-01-10 09:00")
+    b = log.file("2025-01-06 09:00", due="2025-01-20 09:00", sla_due="2025-01-10 09:00")
+    c = log.file("2025-01-06 09:00", due="2025-01-20 09:00")
+    d = log.file("2025-09-29 09:00", due="2025-10-20 09:00", sla_due="2025-10-10 09:00")
+    e = log.file("2025-01-06 09:00", due="2025-01-20 09:00", sla_due="2025-01-10 09:00",
+                 agency="DEPT")  # fmt: skip
+    log.approve(a, "2025-01-09 09:00")
+    log.approve(b, "2025-01-11 09:00")
+    log.approve(c, "2025-01-07 09:00")
+    log.approve(d, "2025-10-02 09:00")
+    log.approve(e, "2025-01-07 09:00", agency="DEPT")
+    # when
+    result = gi.decided_within_sla(context(log))
+    # then: 1 of the 2 decisions with an SLA
+    assert result.value == 50.0
+    assert [f.value for f in result.facts] == ["2", "1"]
+
+
+def test_decided_within_sla_is_no_data_without_a_service_level(log, context):
+    # given: one decision, on an application without an SLA
+    a = log.file("2025-01-06 09:00", due="2025-01-20 09:00")
+    log.approve(a, "2025-01-07 09:00")
+    # when
+    result = gi.decided_within_sla(context(log))
+    # then
+    assert result.value is None
+    assert result.waiting
+
+
+def test_information_requests_answered_needs_an_answer_after_the_request(log, context):
+    # given: X asked in January and answered in February, then asked again in March and
+    # not answered; Y asked in January, never answered
+    x = log.file("2025-01-02 09:00", due="2025-02-20 09:00")
+    y = log.file("2025-01-02 09:00", due="2025-02-20 09:00")
+    log.ask(x, "2025-01-05 09:00")
+    log.ask(y, "2025-01-05 10:00")
+    log.answer(x, "2025-02-01 09:00")
+    log.ask(x, "2025-03-01 09:00")
+    # when
+    result = gi.information_requests_answered(context(log))
+    # then: 1 of 3 requests answered
+    assert result.value == 100 / 3
+    assert [f.value for f in result.facts] == ["3", "1"]
+
+
+def test_processing_time_against_deadline_averages_the_time_left(log, context):
+    # given: A took 2 of 10 days (0.8 left), B took 12 of 10 (0, not negative),
+    # C took 1 of 4 (0.75 left)
+    a = log.file("2025-01-01 09:00", due="2025-01-11 09:00")
+    b = log.file("2025-01-01 09:00", due="2025-01-11 09:00")
+    c = log.file("2025-01-01 09:00", due="2025-01-05 09:00")
+    log.approve(a, "2025-01-03 09:00")
+    log.approve(b, "2025-01-13 09:00")
+    log.reject(c, "2025-01-02 09:00")
+    # when
+    result = gi.processing_time_against_deadline(context(log))
+    # then: 100 * (0.8 + 0 + 0.75) / 3; taken (2 + 12 + 1) / 3 = 5 days; allowed 8 days
+    assert result.value == pytest.approx(155 / 3, abs=1e-9)
+    assert [f.value for f in result.facts] == ["3", "5.0", "8.0"]
+
+
+def test_cost_per_transaction_has_no_data_yet(log, context):
+    assert value("EFF2", context(log)) is None
+
+
+def test_completion_rate_counts_applications_started_in_the_period(log, context):
+    # given: four started in the period, three submitted (one in the next fiscal year);
+    # one started in fiscal 2569
+    for day in ("2025-01-02", "2025-02-02"):
+        log.file(f"{day} 09:00", due="2025-03-20 09:00")
+    late = log.start("2025-09-30 09:00")
+    log.start("2025-03-03 09:00")
+    log.submit(late, "2025-10-02 09:00", due="2025-10-20 09:00")
+    log.start("2025-10-05 09:00")
+    # when
+    result = gi.completion_rate(context(log))
+    # then: 3 of 4
+    assert result.value == 75.0
+
+
+def test_plan_indicators_achieved_reads_the_plans(context, monkeypatch):
+    # given: the plans report 3 of 4 indicators achieved for fiscal 2568
+    asked = []
+    plans = types.ModuleType("goodgov.performance.plans")
+
+    def indicators_achieved(agency, fiscal_year):
+        asked.append((agency.code, fiscal_year))
+        return (3, 4)
+
+    plans.indicators_achieved = indicators_achieved
+    monkeypatch.setitem(sys.modules, "goodgov.performance.plans", plans)
+    # when
+    result = gi.plan_indicators_achieved(context())
+    # then
+    assert result.value == 75.0
+    assert asked == [("TBNK", 2568)]
+
+
+def test_plan_indicators_achieved_is_no_data_without_a_plan(context, monkeypatch):
+    plans = types.ModuleType("goodgov.performance.plans")
+    plans.indicators_achieved = lambda agency, fiscal_year: None
+    monkeypatch.setitem(sys.modules, "goodgov.performance.plans", plans)
+    assert gi.plan_indicators_achieved(context()).value is None
+
+
+def test_decisions_with_document_counts_decisions_with_an_issued_document(log, context):
+    # given: two decisions in the period, one with its signed document
+    a = log.file("2025-01-02 09:00", due="2025-01-20 09:00")
+    b = log.file("2025-01-02 09:00", due="2025-01-20 09:00")
+    log.approve(a, "2025-01-03 09:00")
+    log.issue(a, "2025-01-03 09:00")
+    log.reject(b, "2025-01-04 09:00")
+    # when / then
+    assert value("TRA2", context(log)) == 50.0
+
+
+def test_refusals_with_legal_ground_ignore_approvals(log, context):
+    # given: two refusals, one with an empty legal ground; one approval
+    a = log.file("2025-01-02 09:00", due="2025-01-20 09:00")
+    b = log.file("2025-01-02 09:00", due="2025-01-20 09:00")
+    c = log.file("2025-01-02 09:00", due="2025-01-20 09:00")
+    log.reject(a, "2025-01-03 09:00", ground="")
+    log.reject(b, "2025-01-03 09:00")
+    log.approve(c, "2025-01-03 09:00")
+    # when / then
+    assert value("ACC1", context(log)) == 50.0
+
+
+def test_appeals_answered_has_no_data_yet(context):
+    assert value("ACC2", context()) is None
+
+
+def test_decided_within_deadline(log, context):
+    # given: four decisions, three by their deadline (one exactly on it)
+    refs = [log.file("2025-01-02 09:00", due="2025-01-10 09:00") for _ in range(4)]
+    log.approve(refs[0], "2025-01-03 09:00")
+    log.approve(refs[1], "2025-01-10 09:00")
+    log.reject(refs[2], "2025-01-09 09:00")
+    log.approve(refs[3], "2025-01-10 09:00:01")
+    # when / then
+    assert value("ROL1", context(log)) == 75.0
+
+
+def test_services_with_legal_basis_reads_the_catalogue(service_version, context):
+    # given: the test permit states its legal basis; another service states none
+    from goodgov.catalogue.models import Service, ServiceVersion
+
+    definition = dict(service_version.definition, code="no-basis", legal_basis=[])
+    other = Service.objects.create(code="no-basis", agency=service_version.service.agency)
+    version = ServiceVersion.objects.create(
+        service=other, number=1, definition=definition, digest="b" * 64
+    )
+    other.current = version
+    other.save(update_fields=["current"])
+    # when / then: 1 of 2
+    assert value("ROL2", context()) == 50.0
+
+
+def test_waiting_time_across_channels_compares_medians(log, context):
+    # given: online decided after 2 and 4 days (median 3), counter after 6 days
+    a = log.file("2025-01-01 09:00", due="2025-01-20 09:00")
+    b = log.file("2025-01-01 09:00", due="2025-01-20 09:00")
+    c = log.file("2025-01-01 09:00", due="2025-01-20 09:00", channel="counter")
+    log.approve(a, "2025-01-03 09:00")
+    log.approve(b, "2025-01-05 09:00")
+    log.approve(c, "2025-01-07 09:00")
+    # when
+    result = gi.waiting_time_across_channels(context(log))
+    # then: 3 / 6
+    assert result.value == 50.0
+    assert [f.value for f in result.facts] == ["3.0 (2)", "6.0 (1)"]
+
+
+def test_equity_needs_both_channels(log, context):
+    # given: only online decisions
+    a = log.file("2025-01-01 09:00", due="2025-01-20 09:00")
+    log.approve(a, "2025-01-03 09:00")
+    # when
+    ctx = context(log)
+    # then
+    assert value("EQU1", ctx) is None
+    assert value("EQU2", ctx) is None
+
+
+def test_outcomes_across_channels_compares_approval_rates(log, context):
+    # given: online 2 of 2 approved (100%), counter 1 of 2 (50%)
+    on = [log.file("2025-01-01 09:00", due="2025-01-20 09:00") for _ in range(2)]
+    off = [log.file("2025-01-01 09:00", due="2025-01-20 09:00", channel="counter")
+           for _ in range(2)]  # fmt: skip
+    for ref in [*on, off[0]]:
+        log.approve(ref, "2025-01-03 09:00")
+    log.reject(off[1], "2025-01-03 09:00")
+    # when / then
+    assert value("EQU2", context(log)) == 50.0
+
+
+def test_ledger_coverage_compares_case_records_with_the_published_log(
+    service_version, citizen_a, context
+):
+    # given: three cases decided in the period: one whose decision is published under the
+    # checkpoint, one recorded but not sequenced yet, one sequenced after the checkpoint;
+    # a fourth decided in fiscal 2569
+    import datetime as dt
+
+    from goodgov.cases.models import Case, State
+    from goodgov.ledger.models import Checkpoint, Event
+
+    def case(day, leaf):
+        made = Case.objects.create(
+            service=service_version.service, version=service_version,
+            agency=service_version.service.agency, applicant=citizen_a,
+            state=State.APPROVED, decided_at=dt.datetime.fromisoformat(day + "T10:00:00+07:00"),
+        )  # fmt: skip
+        Event.objects.create(
+            action="case.approved", agency=made.agency, subject_type="cases.case",
+            subject_id=str(made.pk), public={}, leaf_index=leaf,
+        )  # fmt: skip
+
+    case("2025-01-02", 0)
+    case("2025-01-03", None)
+    case("2025-01-04", 5)
+    case("2025-10-04", 1)
+    Checkpoint.objects.create(size=2, root=b"\0" * 32, note="")
+    # when
+    result = gi.ledger_coverage(context())
+    # then: 1 of 3
+    assert result.value == 100 / 3
+    assert [f.value for f in result.facts] == ["3", "1"]
+
+
+def test_every_indicator_is_no_data_when_nothing_exists(context):
+    # given: no events, no services, no checklist, no plan
+    # when
+    card = gi.scorecard(context().agency, FY2568, None)
+    # then
+    for _code, _name, scores in card.groups:
+        for score in scores:
+            assert score.score is None
+            assert all(s.result.value is None for s in score.indicators)
+
+
+def test_a_principle_scores_the_mean_of_its_indicators_with_data(
+    log, publish, agency, service_version
+):
+    # given: ROL1 75 (3 of 4 within the deadline) and ROL2 100 (the one service states its
+    # legal basis); TRA2 50 and no other transparency data
+    refs = [log.file("2025-01-02 09:00", due="2025-01-10 09:00") for _ in range(4)]
+    for ref in refs[:3]:
+        log.approve(ref, "2025-01-03 09:00")
+    log.approve(refs[3], "2025-01-11 09:00")
+    log.issue(refs[0], "2025-01-03 09:00")
+    log.issue(refs[1], "2025-01-03 09:00")
+    # when
+    card = gi.scorecard(agency, FY2568, publish(log))
+    # then
+    assert card.principle("rule_of_law").score == 87.5
+    assert card.principle("transparency").score == 50.0
+    assert card.principle("transparency").with_data == 1
+    assert card.principle("participation").score is None
+
+
+def test_the_principles_and_groups_cover_the_ten_principles_and_ethics():
+    grouped = [p for _code, _name, members in gi.GROUPS for p in members]
+    assert sorted(grouped) == sorted(p.code for p in gi.PRINCIPLES)
+    assert len(gi.PRINCIPLES) == 11
+    assert {i.principle for i in gi.INDICATORS} == {p.code for p in gi.PRINCIPLES}
+
+
+def test_a_half_year_period_counts_only_its_months(log, context):
+    # given: one decision in December 2024 (first half), one late one in May 2025 (second)
+    a = log.file("2024-12-01 09:00", due="2024-12-10 09:00")
+    b = log.file("2025-05-01 09:00", due="2025-05-10 09:00")
+    log.approve(a, "2024-12-02 09:00")
+    log.approve(b, "2025-05-12 09:00")
+    table = context(log)
+    # when / then
+    first = gi.Context(agency=table.agency, period=Period(2568, 1), events=table.events)
+    second = gi.Context(agency=table.agency, period=Period(2568, 2), events=table.events)
+    assert value("ROL1", first) == 100.0
+    assert value("ROL1", second) == 0.0
