@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -235,6 +236,27 @@ def as_user(db: Any) -> Any:
         return login(client, user) if user is not None else client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo PKI made once per session with the code of ``goodgov pki init``: approving
+    or rejecting a case issues a signed document."""
+    from goodgov.documents import pki
+
+    directory = tmp_path_factory.mktemp("pki")
+    pki.pki_init(
+        agencies=[("TBNK", "Ban Na Subdistrict Municipality"), ("DEPT", "Department of Tests")],
+        directory=directory,
+    )
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _signing_and_media(settings: Any, pki_dir: Path, tmp_path: Path) -> None:
+    """Signing keys from the session's PKI, and files under the test's own media dir."""
+    settings.GOODGOV_SIGNING_DIR = str(pki_dir)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "goodgov.cases",
     "goodgov.documents",
     "goodgov.notifications",
+    "goodgov.performance",
+    "goodgov.governance",
+    "goodgov.exchange",
     "goodgov.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -257,6 +260,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploads: evidence is limited in size and judged by its content.
 GOODGOV_UPLOAD_MAX_BYTES = int(os.environ.get("GOODGOV_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# All of one case's evidence together, and the clamd socket that scans every upload
+# (off when unset; docs/documents.md). Signing keys are read by goodgov.documents.pki.
+GOODGOV_CASE_UPLOAD_MAX_BYTES = int(
+    os.environ.get("GOODGOV_CASE_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))
+)
+GOODGOV_CLAMD_SOCKET = os.environ.get("GOODGOV_CLAMD_SOCKET") or None
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -286,3 +295,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- goodgov.exchange: data exchange between nodes (see docs/exchange.md) ---
+# This node's name in the directory (the keyid of its signatures); default: BASE_URL's host.
+GOODGOV_EXCHANGE_NODE = os.environ.get("GOODGOV_EXCHANGE_NODE", "")
+# Its Ed25519 key as a signed-note signer key; default: made once as DATA_DIR/exchange.key.
+GOODGOV_EXCHANGE_KEY = os.environ.get("GOODGOV_EXCHANGE_KEY", "")
+# The agency code the node acts for (events are recorded under it).
+GOODGOV_EXCHANGE_AGENCY = os.environ.get("GOODGOV_EXCHANGE_AGENCY", "")
+# The directory of nodes (YAML or JSON file); empty: no other nodes known.
+GOODGOV_EXCHANGE_DIRECTORY = os.environ.get("GOODGOV_EXCHANGE_DIRECTORY", "")
+# The data services this node serves (comma-separated).
+GOODGOV_EXCHANGE_SERVICES = [
+    s.strip()
+    for s in os.environ.get("GOODGOV_EXCHANGE_SERVICES", "population,welfare").split(",")
+    if s.strip()
+]
+GOODGOV_EXCHANGE_MAX_SKEW = int(os.environ.get("GOODGOV_EXCHANGE_MAX_SKEW", "30"))  # seconds
+GOODGOV_EXCHANGE_TIMEOUT = float(os.environ.get("GOODGOV_EXCHANGE_TIMEOUT", "5"))  # seconds
+GOODGOV_EXCHANGE_RETRIES = int(os.environ.get("GOODGOV_EXCHANGE_RETRIES", "2"))  # reads only
+GOODGOV_EXCHANGE_BACKOFF = float(os.environ.get("GOODGOV_EXCHANGE_BACKOFF", "0.2"))  # seconds
+# --- end goodgov.exchange ---

@@ -22,6 +22,7 @@ PUBLIC_API_PAGES = {"openapi-json", "api-root"}
 
 urlpatterns = [
     path("ledger/", include("goodgov.ledger.urls")),
+    path("exchange/", include("goodgov.exchange.urls")),
     path(
         "i18n/setlang/",
         access.rule(access.PUBLIC, "switch language")(set_language),
@@ -48,8 +49,14 @@ urlpatterns += i18n_patterns(
     path("office/", include("goodgov.cases.office_urls")),
     path("agency/", include("goodgov.agencies.urls")),
     path("documents/", include("goodgov.documents.urls")),
+    path("verify/", include("goodgov.documents.verify_urls")),
     path("messages/", include("goodgov.notifications.urls")),
+    path("ledger/", include("goodgov.ledger.page_urls")),
+    path("me/data/", include("goodgov.exchange.tracker_urls")),
+    path("dpo/", include("goodgov.exchange.dpo_urls")),
     path("me/", include("goodgov.accounts.urls")),
+    path("performance/", include("goodgov.performance.urls")),
+    path("governance/", include("goodgov.governance.urls")),
     path("accounts/", include(allauth_patterns)),
     path("admin/", (admin_patterns, "admin", admin.site.name)),
     prefix_default_language=False,

@@ -74,8 +74,8 @@ def test_demo_creates_fictional_agencies_officers_and_citizens(
     assert Event.objects.filter(action="agency.created").count() == 2
     assert Event.objects.filter(action="person.registered").count() == 13
     assert Event.objects.filter(action="membership.granted").count() == 10
-    # the catalogue is loaded, and the sign-ins are printed as fictional
-    assert catalogue_calls == [("catalogue", "load")]
+    # the catalogue is loaded, the population registry filled, the sign-ins printed as fictional
+    assert catalogue_calls == [("catalogue", "load"), ("exchange", "people", "--count", "1000")]
     assert "fictional" in output
     assert demo.PASSWORD in output
     assert "V7U77IEBQTTORJDHC55LQC35FJNWJZHR" in output

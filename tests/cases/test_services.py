@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -48,6 +49,8 @@ def test_submit_assigns_reference_due_date_and_records_exact_events(citizen_a, s
         "applicant": commitment(citizen_a),
         "channel": "online",
         "due": case.due_at.isoformat(),
+        # the test service promises review in 3 days and a decision in 10 more
+        "sla_due": (case.submitted_at + dt.timedelta(days=13)).isoformat(),
     }
     assert submitted.actor == citizen_a
 
@@ -159,6 +162,7 @@ def test_full_journey_records_each_step(submitted, clerk, approver, citizen_a):
         "case.info_requested",
         "case.info_provided",
         "case.approved",
+        "document.issued",
     ]
     requested = Event.objects.get(action="case.info_requested")
     assert requested.public == {
@@ -172,6 +176,7 @@ def test_full_journey_records_each_step(submitted, clerk, approver, citizen_a):
         "reference": case.reference,
         "agency": "TBNK",
         "officer": commitment(approver),
+        "applicant": commitment(citizen_a),
         "with_conditions": True,
     }
     answered = case.information_requests.get()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.catalogue.models import ServiceVersion, localized
@@ -134,3 +134,115 @@ def answer_rows(
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------------------- fetched facts
+
+
+def _fact_value(name: str, value: Any, language: str) -> str:
+    from goodgov.exchange.models import RegistryPerson
+
+    if value is None or value == "":
+        return "-"
+    if name in ("birth_date", "death_date", "since"):
+        try:
+            return thai.format_date(dt.date.fromisoformat(str(value)), language)
+        except ValueError:
+            return str(value)
+    if name == "age" and isinstance(value, int):
+        return str(ngettext("%(count)s year", "%(count)s years", value) % {"count": value})
+    if name == "address" and isinstance(value, dict):
+        return thai_address.format_address(value, language)
+    if name == "sex":
+        return str(dict(RegistryPerson.Sex.choices).get(value, value))
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    if name == "members" and isinstance(value, list):
+        return "\n".join(
+            " ".join(
+                str(m.get(k, ""))
+                for k in (
+                    ("given_name_th", "family_name_th")
+                    if language == "th"
+                    else ("given_name_en", "family_name_en")
+                )
+            )
+            for m in value
+            if isinstance(m, dict)
+        )
+    if name == "programmes" and isinstance(value, list):
+        return "\n".join(
+            str(
+                _("%(programme)s: %(amount)s baht a month")
+                % {"programme": p.get("programme", ""), "amount": p.get("monthly_amount", "")}
+            )
+            for p in value
+            if isinstance(p, dict) and p.get("active", True)
+        ) or str(_("None"))
+    return str(value)
+
+
+def _fact_item(fact: Any) -> dict[str, Any]:
+    for item in fact.case.version.definition.get("evidence", []):
+        if item.get("key") == fact.item:
+            return dict(item)
+    return {}
+
+
+def fact_rows(fact: Any) -> list[dict[str, str]]:
+    """``{"key", "label", "value"}`` for each field of a fetched fact, in the item's order."""
+    from goodgov.exchange.once_only import FIELD_LABELS
+
+    language = (get_language() or "th")[:2]
+    order = list(_fact_item(fact).get("fields") or []) or list(fact.data)
+    return [
+        {
+            "key": name,
+            "label": str(FIELD_LABELS.get(name, name)),
+            "value": _fact_value(name, fact.data[name], language),
+        }
+        for name in order
+        if name in fact.data
+    ]
+
+
+def fact_provenance(fact: Any) -> dict[str, str]:
+    """Where a fact came from and on what ground, in the reader's language."""
+    from goodgov.exchange import once_only
+
+    agency = once_only.agency_name(fact.agency_code, fallback=fact.node)
+    registry = localized(_fact_item(fact).get("registry")) or once_only.registry_name(fact.service)
+    return {
+        "agency": agency,
+        "registry": registry,
+        "legal_basis": once_only.basis_label(fact.legal_basis),
+        "node": fact.node,
+    }
+
+
+def fact_panels(version: ServiceVersion, facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each evidence item fetched from a registry, with its fact if held: what the person
+    reads about it (which registry of which agency, which fields, on what ground)."""
+    from goodgov.exchange import once_only
+
+    panels = []
+    for item in once_only.fetched_items(version.definition):
+        source = once_only.parse_source(item["source"])
+        _code, agency = once_only.provider_agency(source.node)
+        basis = "consent" if item.get("consent") else str(item.get("legal_basis", ""))
+        panels.append(
+            {
+                "key": item["key"],
+                "name": localized(item.get("name")),
+                "hint": localized(item.get("hint")),
+                "registry": localized(item.get("registry")),
+                "agency": agency,
+                "fields": once_only.fields_text(item.get("fields", [])),
+                "basis": once_only.basis_label(basis),
+                "consent": bool(item.get("consent")),
+                "fallback": item.get("fallback") == "upload",
+                "required": bool(item.get("required")),
+                "fact": facts.get(item["key"]),
+            }
+        )
+    return panels

@@ -29,7 +29,10 @@ declare(
         "applicant": COMMITMENT,
         "channel": CHANNEL,
         "due": {"type": "string", "format": "date-time"},
+        # The service level promised: the sum of the steps' SLA days (when the service sets them).
+        "sla_due": {"type": "string", "format": "date-time"},
     },
+    required=["case", "reference", "service", "version", "agency", "applicant", "channel", "due"],
 )
 declare("case.claimed", {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT})
 declare("case.info_requested", {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT})
@@ -40,6 +43,7 @@ declare(
         "reference": REFERENCE,
         "agency": CODE,
         "officer": COMMITMENT,
+        "applicant": COMMITMENT,
         "with_conditions": {"type": "boolean"},
     },
 )
@@ -49,7 +53,20 @@ declare(
         "reference": REFERENCE,
         "agency": CODE,
         "officer": COMMITMENT,
+        "applicant": COMMITMENT,
         "legal_ground": {"type": "string", "maxLength": 500},
     },
 )
 declare("case.withdrawn", {"reference": REFERENCE, "agency": CODE})
+# The applicant's answer to "How satisfied are you with this service?" once the case is
+# closed. The score is public (it makes the satisfaction figure); the optional comment is
+# free text that may hold personal data, so it stays in the event's private part.
+declare(
+    "case.rated",
+    {
+        "reference": REFERENCE,
+        "agency": CODE,
+        "service": CODE,
+        "score": {"type": "integer", "minimum": 1, "maximum": 5},
+    },
+)

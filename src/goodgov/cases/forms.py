@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ from goodgov.core.thai_address import (
 from goodgov.documents.validation import check_upload, size_text, type_names
 
 EVIDENCE_PREFIX = "evidence_"
+CONSENT_SUFFIX = "_consent"  # evidence_<key>_consent: the consent box of a fetched item
 LOOKUP = "_lookup"
 # A pseudo-attribute the bound field passes to a widget: which of its inputs are in error.
 ERROR_PARTS = "_error_parts"
@@ -801,6 +803,7 @@ class ApplicationForm(forms.Form):
         evidence_names: dict[str, str],
         mode: Literal["draft", "submit"],
         initial: dict[str, Any] | None = None,
+        consent_names: dict[str, str] | None = None,
     ) -> None:
         prefill = {
             name: fields[name].from_answer(value)  # type: ignore[attr-defined]
@@ -814,6 +817,7 @@ class ApplicationForm(forms.Form):
         self.mode = mode
         self.question_names = question_names
         self.evidence_names = evidence_names  # field name -> evidence item key
+        self.consent_names = consent_names or {}  # consent box name -> fetched item key
         lookup = self.data.get(LOOKUP) if self.is_bound else None
         self.lookup_field: str | None = next(
             (
@@ -881,7 +885,19 @@ class ApplicationForm(forms.Form):
             key: cleaned[name] for name, key in self.evidence_names.items() if cleaned.get(name)
         }
 
+    def consented(self) -> set[str]:
+        """The fetched items whose consent box the person ticked."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {key for name, key in self.consent_names.items() if cleaned.get(name)}
+
     # Template helpers -----------------------------------------------------------
+
+    def consent_field(self, key: str) -> forms.BoundField | None:
+        """The consent box of fetched item ``key``, if it needs one now."""
+        for name, item in self.consent_names.items():
+            if item == key:
+                return self[name]
+        return None
 
     @property
     def question_fields(self) -> list[forms.BoundField]:
@@ -1064,6 +1080,41 @@ def _evidence_field(item: dict[str, Any], *, required: bool, uploaded: bool) -> 
     )
 
 
+def _fallback_field(item: dict[str, Any], *, uploaded: bool) -> EvidenceFileField:
+    field = _evidence_field(item, required=False, uploaded=uploaded)
+    field.help_text = _hint(
+        gettext("Only if we cannot get this from %(registry)s for you: upload a copy instead.")
+        % {"registry": localized(item.get("registry"))},
+        str(field.help_text),
+    )
+    return field
+
+
+def _consent_field(item: dict[str, Any], version: ServiceVersion) -> CheckboxField:
+    from goodgov.exchange import once_only
+
+    source = once_only.parse_source(item["source"])
+    _code, agency = once_only.provider_agency(source.node)
+    fields = once_only.fields_text(item.get("fields", []))
+    label = gettext(
+        "I agree that %(agency)s gives %(recipient)s my %(fields)s from %(registry)s, "
+        "for my application for %(service)s."
+    ) % {
+        "agency": agency,
+        "recipient": version.service.agency.name,
+        "fields": fields,
+        "registry": localized(item.get("registry")),
+        "service": version.name,
+    }
+    return CheckboxField(
+        label=label,
+        required=False,
+        help_text=gettext(
+            "You can withdraw your consent at any time on the page about the use of your data."
+        ),
+    )
+
+
 def application_form(
     version: ServiceVersion,
     *,
@@ -1072,12 +1123,17 @@ def application_form(
     initial: dict[str, Any] | None = None,
     existing_evidence: set[str] | frozenset[str] = frozenset(),
     mode: Literal["draft", "submit"] = "submit",
+    facts: Collection[str] = (),
 ) -> ApplicationForm:
     """The form for ``version``: questions in ``ui.order``, then uploads.
 
     In ``"submit"`` mode the schema's ``required`` questions and the required uploads not
     yet given are required; in ``"draft"`` mode nothing is, but what is typed must be
     well formed. ``initial`` takes saved answers (the ``answers()`` shape).
+
+    Evidence fetched from a registry (``kind: fetched``) that ``facts`` does not hold yet
+    gets, if the item allows, an upload to use instead (never required: the fact or the
+    upload is checked on submission) and, for ``consent: true``, a consent box.
     """
     if mode not in ("draft", "submit"):
         raise ValueError(f"unknown mode {mode!r}")
@@ -1114,6 +1170,22 @@ def application_form(
         )
         evidence_names[name] = item["key"]
 
+    consent_names: dict[str, str] = {}
+    for item in definition.get("evidence", []):
+        if item.get("kind") != "fetched" or item["key"] in facts:
+            continue
+        if item.get("fallback") == "upload":
+            name = EVIDENCE_PREFIX + item["key"]
+            uploaded = item["key"] in existing_evidence
+            fields[name] = _fallback_field(item, uploaded=uploaded)
+            evidence_names[name] = item["key"]
+        if item.get("consent"):
+            name = EVIDENCE_PREFIX + item["key"] + CONSENT_SUFFIX
+            if name in fields:
+                raise ImproperlyConfigured(f"consent box {name!r} clashes with another field")
+            fields[name] = _consent_field(item, version)
+            consent_names[name] = item["key"]
+
     return ApplicationForm(
         data,
         files,
@@ -1123,4 +1195,5 @@ def application_form(
         evidence_names=evidence_names,
         mode=mode,
         initial=initial,
+        consent_names=consent_names,
     )

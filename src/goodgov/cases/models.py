@@ -116,3 +116,51 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}-{self.year_be}: {self.last}"
+
+
+class FetchedFact(Timestamped):
+    """A fact fetched for a case from another agency's registry, so the person gives it once.
+
+    One per evidence item of ``kind: fetched``. The data is personal: stored encrypted, and
+    shown only to the applicant (and who files for them) and the case's officers. Where it
+    came from (node, agency, data service) and why (legal basis or consent) are kept beside
+    it, so the officer can see it as verified.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="facts")
+    item = models.CharField(max_length=64, help_text=_("The evidence item's key"))
+    node = models.CharField(max_length=64, help_text=_("The node that provided it"))
+    agency_code = models.CharField(max_length=32, blank=True)
+    service = models.CharField(max_length=64)
+    method = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=64)
+    legal_basis = models.CharField(max_length=32, help_text=_("PDPA section, or consent"))
+    consent_reference = models.CharField(max_length=36, blank=True)
+    data = EncryptedJSONField(default=dict)
+    fetched_at = models.DateTimeField()
+    fetched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "item"], name="fetchedfact_one_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} of case {self.case_id} from {self.node}"
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """The fact as summary-list rows in the reader's language (``answers.fact_rows``)."""
+        from goodgov.cases.answers import fact_rows
+
+        return fact_rows(self)
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        """Where and why, in words: agency, registry, legal basis."""
+        from goodgov.cases.answers import fact_provenance
+
+        return fact_provenance(self)

@@ -35,6 +35,7 @@ from goodgov.cases.step_forms import (
 from goodgov.catalogue.models import Service
 from goodgov.core import access as rules
 from goodgov.documents.selectors import evidence_by_item, evidence_of
+from goodgov.exchange.services import person_view_record
 
 
 @rules.rule(rules.OFFICER, "cases of the officer's own agencies only")
@@ -94,6 +95,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
 @rules.rule(rules.OFFICER, "officers of the owning agency; drafts are never shown")
 def case(request: HttpRequest, case_id: str) -> HttpResponse:
     found = access.case_for_officer(request.user, case_id)
+    person_view_record(actor=request.user, case=found)  # person.viewed: on their data tracker
     return render(request, "cases/office/case.html", _case_context(request, found))
 
 

@@ -7,6 +7,7 @@ Views call these and nothing else to change a case. Permission is checked here t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -16,10 +17,25 @@ from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
 from goodgov.cases import access
-from goodgov.cases.models import Case, Channel, InformationRequest, ReferenceCounter, State
+from goodgov.cases.models import (
+    Case,
+    Channel,
+    FetchedFact,
+    InformationRequest,
+    ReferenceCounter,
+    State,
+)
 from goodgov.catalogue.models import Service
 from goodgov.core import thai
-from goodgov.documents.services import evidence_attach, files_discarded_on_failure
+from goodgov.documents.pki import SigningNotConfigured
+from goodgov.documents.services import (
+    DocumentError,
+    document_issue,
+    evidence_attach,
+    files_discarded_on_failure,
+)
+from goodgov.exchange import erasure, once_only
+from goodgov.ledger.selectors import events_for
 from goodgov.ledger.services import commitment
 from goodgov.notifications.services import message_send
 
@@ -166,16 +182,93 @@ def case_save_draft(
 
 
 def missing_evidence(case: Case) -> list[dict[str, Any]]:
-    """Required upload items not yet provided."""
+    """Required items not yet provided: uploads without a file, and facts not yet fetched
+    from their registry (unless the item lets an upload replace the fact, and one was)."""
     required = [
-        item
-        for item in case.version.definition.get("evidence", [])
-        if item.get("kind") == "upload" and item.get("required")
+        item for item in case.version.definition.get("evidence", []) if item.get("required")
     ]
     if not required:
         return []
     have = set(case.evidence.values_list("item", flat=True))
-    return [item for item in required if item["key"] not in have]
+    facts = set(case.facts.values_list("item", flat=True))
+    missing = []
+    for item in required:
+        key = item["key"]
+        replaced = item.get("fallback") == "upload" and key in have
+        if (item.get("kind") == "upload" and key not in have) or (
+            item.get("kind") == "fetched" and key not in facts and not replaced
+        ):
+            missing.append(item)
+    return missing
+
+
+def case_fetch_facts(
+    *, actor: Any, case: Case, consented: Collection[str] = ()
+) -> dict[str, once_only.FetchFailed]:
+    """Fetch from other agencies' registries the facts the draft still lacks (once-only).
+
+    The applicant is named by the national ID of their account. ``consented`` holds the
+    keys of the ``consent: true`` items the person has just agreed to. No transaction is
+    held while a provider answers; each fact is then stored in a transaction of its own.
+    Returns, for each item not fetched, why (an optional item waiting for consent is left
+    alone).
+    """
+    case = Case.objects.select_related("service", "version", "agency", "applicant").get(pk=case.pk)
+    if not _may_edit(actor, case):
+        raise NotAllowed()
+    have = set(case.facts.values_list("item", flat=True))
+    role = "counter" if access.is_counter_filer(actor, case) else ""
+    failures: dict[str, once_only.FetchFailed] = {}
+    for item in once_only.fetched_items(case.version.definition):
+        key = item["key"]
+        if key in have or (item.get("consent") and key not in consented and not item["required"]):
+            continue
+        try:
+            fact = once_only.fetch(
+                item=item,
+                national_id_value=case.applicant.national_id,
+                purpose=case.service.code,
+                actor=actor,
+                actor_role=role,
+                consent=key in consented,
+            )
+        except once_only.FetchFailed as exc:
+            failures[key] = exc
+            continue
+        _fact_store(actor=actor, case=case, item=key, fact=fact)
+    return failures
+
+
+def _fact_store(*, actor: Any, case: Case, item: str, fact: once_only.Fact) -> FetchedFact:
+    with transaction.atomic():
+        case = _locked(case)
+        if not _may_edit(actor, case):
+            raise NotAllowed()
+        row, _created = FetchedFact.objects.update_or_create(
+            case=case,
+            item=item,
+            defaults={
+                "node": fact.node,
+                "agency_code": fact.agency_code,
+                "service": fact.service,
+                "method": fact.method,
+                "purpose": fact.purpose,
+                "legal_basis": fact.legal_basis,
+                "consent_reference": fact.consent_reference,
+                "data": fact.data,
+                "fetched_at": fact.fetched_at,
+                "fetched_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+        # The draft gained the fact; the exchange itself is recorded as exchange.requested.
+        ledger.record(
+            actor=actor,
+            action="case.draft_saved",
+            subject=case,
+            agency=case.agency,
+            public={"case": str(case.uuid), "service": case.service.code},
+        )
+    return row
 
 
 def _next_reference(case: Case, now: dt.datetime) -> str:
@@ -221,10 +314,24 @@ def _require_declaration(declaration: bool) -> None:
         )
 
 
+def _sla_due(case: Case, submitted_at: dt.datetime) -> dict[str, str]:
+    """When the agency promises a decision: the steps' SLA days added up (none if unset)."""
+    days = sum(int(d) for d in case.version.definition.get("sla_days", {}).values())
+    return {"sla_due": (submitted_at + dt.timedelta(days=days)).isoformat()} if days else {}
+
+
 def _submit(actor: Any, case: Case, *, update_fields: list[str]) -> Case:
     """The checks and writes of submission, inside the caller's transaction."""
     _check_answers(case, case.data, complete=True)
-    if missing_evidence(case):
+    missing = missing_evidence(case)
+    if any(item.get("kind") == "fetched" for item in missing):
+        raise CaseError(
+            _(
+                "We do not yet have the information we get from another agency's registry. "
+                "Go back to your application to get it, then submit."
+            )
+        )
+    if missing:
         raise CaseError(_("Upload every required document before you submit."))
     now = timezone.now()
     case.reference = _next_reference(case, now)
@@ -252,6 +359,7 @@ def _submit(actor: Any, case: Case, *, update_fields: list[str]) -> Case:
             **_filing_facts(case),
             "reference": case.reference,
             "due": case.due_at.isoformat(),
+            **_sla_due(case, now),
         },
     )
     message_send(
@@ -374,7 +482,7 @@ def _decided(case: Case, actor: Any, subject: Any, body: Any) -> None:
 
 def case_approve(*, actor: Any, case: Case, conditions: str = "") -> Case:
     conditions = (conditions or "").strip()
-    with transaction.atomic():
+    with files_discarded_on_failure(), transaction.atomic():
         case = _transition(actor, case, "approve")
         case.decision_conditions = conditions
         _decided(
@@ -397,11 +505,30 @@ def case_approve(*, actor: Any, case: Case, conditions: str = "") -> Case:
                 "reference": case.reference,
                 "agency": case.agency.code,
                 "officer": commitment(actor),
+                "applicant": commitment(case.applicant),
                 "with_conditions": bool(conditions),
             },
             private={"conditions": conditions} if conditions else None,
         )
+        _issue(actor, case)
+        # An approved PDPA erasure request erases the person (nothing for other services).
+        erasure.on_case_approved(actor=actor, case=case)
     return case
+
+
+def _issue(actor: Any, case: Case) -> None:
+    """Issue the decision's signed document in the deciding transaction: a case is never
+    decided without it (if rendering or signing fails, nothing is kept)."""
+    try:
+        document_issue(actor=actor, case=case)
+    except SigningNotConfigured as exc:
+        raise CaseError(
+            _(
+                "The agency's key for signing documents is not set up, so nothing was changed. Ask your administrator."
+            )
+        ) from exc
+    except DocumentError as exc:
+        raise CaseError(exc.message) from exc
 
 
 def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> Case:
@@ -410,7 +537,7 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> C
         raise CaseError(_("Give the reasons for the refusal."), field="reasons")
     if not legal_ground:
         raise CaseError(_("Give the legal ground for the refusal."), field="legal_ground")
-    with transaction.atomic():
+    with files_discarded_on_failure(), transaction.atomic():
         case = _transition(actor, case, "reject")
         case.decision_reasons = reasons
         case.decision_legal_ground = legal_ground
@@ -442,10 +569,12 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> C
                 "reference": case.reference,
                 "agency": case.agency.code,
                 "officer": commitment(actor),
+                "applicant": commitment(case.applicant),
                 "legal_ground": legal_ground[:500],
             },
             private={"reasons": reasons},
         )
+        _issue(actor, case)
     return case
 
 
@@ -469,5 +598,52 @@ def case_withdraw(*, actor: Any, case: Case) -> Case:
                 "You have withdrawn your application %(reference)s. No further action will be taken."
             )
             % {"reference": case.reference},
+        )
+    return case
+
+
+#: The satisfaction survey's scale: 1 (very dissatisfied) to 5 (very satisfied).
+RATING_SCORES = range(1, 6)
+RATING_COMMENT_MAX = 2000
+
+
+def case_rated(case: Case) -> bool:
+    """Whether the applicant has answered the satisfaction question for ``case``."""
+    return events_for(case).filter(action="case.rated").exists()
+
+
+def case_rate(*, actor: Any, case: Case, score: int, comment: str = "") -> Case:
+    """Record the applicant's answer to "How satisfied are you with this service?".
+
+    Offered once the case is closed (approved, refused or withdrawn), to the applicant
+    only, once per case: the ``case.rated`` event is the record of the answer, and the
+    case's row lock makes a second answer wait and then find the first.
+    """
+    comment = (comment or "").strip()
+    if isinstance(score, bool) or not isinstance(score, int) or score not in RATING_SCORES:
+        raise CaseError(_("Choose how satisfied you are, from 1 to 5."), field="score")
+    if len(comment) > RATING_COMMENT_MAX:
+        raise CaseError(
+            _("Write at most %(count)s characters.") % {"count": RATING_COMMENT_MAX},
+            field="comment",
+        )
+    with transaction.atomic():
+        case = _locked(case)
+        if case.applicant_id != getattr(actor, "pk", None) or not case.is_final:
+            raise NotAllowed()
+        if case_rated(case):
+            raise Conflict(_("You have already told us how satisfied you are. Thank you."))
+        ledger.record(
+            actor=actor,
+            action="case.rated",
+            subject=case,
+            agency=case.agency,
+            public={
+                "reference": case.reference,
+                "agency": case.agency.code,
+                "service": case.service.code,
+                "score": score,
+            },
+            private={"comment": comment} if comment else None,
         )
     return case

@@ -120,3 +120,28 @@ class CounterRegisterForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone number (optional)"), max_length=20, required=False
     )
+
+
+class RatingForm(forms.Form):
+    """The one-question satisfaction survey offered once a case is closed."""
+
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with this service?"),
+        choices=[
+            (5, _("Very satisfied")),
+            (4, _("Satisfied")),
+            (3, _("Neither satisfied nor dissatisfied")),
+            (2, _("Dissatisfied")),
+            (1, _("Very dissatisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are with this service.")},
+    )
+    comment = forms.CharField(
+        label=_("How could we improve this service? (optional)"),
+        help_text=_("Do not include personal details such as your ID number or phone number."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+    )

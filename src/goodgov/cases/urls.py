@@ -11,4 +11,6 @@ urlpatterns = [
     path("<uuid:case_id>/review/", views.review, name="review"),
     path("<uuid:case_id>/answer/", views.answer, name="answer"),
     path("<uuid:case_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<uuid:case_id>/rate/", views.rate, name="rate"),
+    path("<uuid:case_id>/receipt/<int:index>/", views.receipt, name="receipt"),
 ]

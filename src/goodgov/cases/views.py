@@ -17,20 +17,43 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goodgov.cases import access, selectors, services
-from goodgov.cases.answers import answer_rows
+from goodgov.cases.answers import answer_rows, fact_panels
 from goodgov.cases.forms import application_form
-from goodgov.cases.models import Case, State
-from goodgov.cases.step_forms import AnswerForm, CounterDeclarationForm, DeclarationForm
+from goodgov.cases.models import Case, FetchedFact, State
+from goodgov.cases.step_forms import (
+    AnswerForm,
+    CounterDeclarationForm,
+    DeclarationForm,
+    RatingForm,
+)
 from goodgov.catalogue.models import Service
 from goodgov.core import access as rules
-from goodgov.documents.selectors import evidence_by_item, evidence_of
+from goodgov.documents.selectors import documents_of_case, evidence_by_item, evidence_of
 from goodgov.documents.validation import check_upload
+from goodgov.ledger import receipts
+from goodgov.ledger.selectors import events_for
 
 ACCEPT_ANY_DOCUMENT = ["application/pdf", "image/jpeg", "image/png"]
+# The acts of a case the applicant gets a ledger receipt for: filing it, and the decision.
+RECEIPT_ACTIONS = ("case.submitted", "case.approved", "case.rejected")
 
 
 def _evidence_items(case: Case) -> dict[str, dict[str, Any]]:
     return {item["key"]: item for item in case.version.definition.get("evidence", [])}
+
+
+def _facts(case: Case) -> dict[str, FetchedFact]:
+    return {fact.item: fact for fact in case.facts.all()}
+
+
+def _evidence_rows(case: Case) -> list[dict[str, Any]]:
+    """The documents of the case; an item fetched from a registry is listed only if an
+    upload replaced it (the fact itself is shown apart, read-only)."""
+    return [
+        row
+        for row in evidence_by_item(case.version, evidence_of(case))
+        if row["item"].get("kind") != "fetched" or row["docs"]
+    ]
 
 
 def checked_uploads(case: Case, cleaned: dict[str, Any]) -> services.Uploads:
@@ -62,13 +85,19 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rules.rule(rules.SIGNED_IN, "the applicant, or the counter officer filing for them; drafts only")
 def edit(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Fill in the form; on Continue, also fetch from registries what the service takes
+    from them (once-only). "Save and come back later" keeps the draft without fetching;
+    "Try again" (``_action=fetch``) fetches and shows the result here."""
     case = access.case_for_editing(request.user, case_id)
     have = {e.item for e in evidence_of(case)}
+    facts = _facts(case)
     if request.method == "GET":
-        form = application_form(case.version, initial=case.data, existing_evidence=have)
+        form = application_form(
+            case.version, initial=case.data, existing_evidence=have, facts=facts
+        )
         return _render_edit(request, case, form)
     action = request.POST.get("_action", "continue")
-    mode: Literal["draft", "submit"] = "draft" if action == "draft" else "submit"
+    mode: Literal["draft", "submit"] = "submit" if action == "continue" else "draft"
     form = application_form(
         case.version,
         data=request.POST,
@@ -76,6 +105,7 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
         initial=case.data,
         existing_evidence=have,
         mode=mode,
+        facts=facts,
     )
     if form.lookup_requested:
         return _render_edit(request, case, form)
@@ -83,7 +113,7 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
         _keep_good_uploads(request, case, form)
         return _render_edit(request, case, form, status=400)
     try:
-        services.case_save_draft(
+        case = services.case_save_draft(
             actor=request.user,
             case=case,
             answers=form.answers(),
@@ -97,10 +127,40 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
         for name, message in exc.errors.items():
             form.add_error(name if name in form.fields else None, str(message))
         return _render_edit(request, case, form, status=400)
-    if mode == "draft":
+    if action == "draft":
         messages.success(request, _("Your answers are saved. You can come back and finish later."))
         return redirect("cases:mine")
+    try:
+        failures = services.case_fetch_facts(
+            actor=request.user, case=case, consented=form.consented()
+        )
+    except services.NotAllowed as exc:
+        raise Http404 from exc
+    blocking = _blocking(case, failures)
+    if action == "fetch" or blocking:
+        consented = form.consented()
+        have = {e.item for e in evidence_of(case)}
+        form = application_form(
+            case.version, initial=case.data, existing_evidence=have, facts=_facts(case)
+        )
+        for name, key in form.consent_names.items():
+            form.fields[name].initial = key in consented  # what they ticked stays ticked
+        return _render_edit(request, case, form, fetch_errors=failures)
+    for failure in failures.values():
+        messages.warning(request, str(failure.message))
     return redirect("cases:review", case_id=case.uuid)
+
+
+def _blocking(case: Case, failures: dict[str, Any]) -> bool:
+    """Whether a fact that could not be fetched stops the person going on: a required one,
+    unless an upload allowed to replace it was given."""
+    have = {e.item for e in evidence_of(case)}
+    for item in case.version.definition.get("evidence", []):
+        if item["key"] not in failures or not item.get("required"):
+            continue
+        if not (item.get("fallback") == "upload" and item["key"] in have):
+            return True
+    return False
 
 
 def _keep_good_uploads(request: HttpRequest, case: Case, form: Any) -> None:
@@ -116,7 +176,17 @@ def _keep_good_uploads(request: HttpRequest, case: Case, form: Any) -> None:
         return
 
 
-def _render_edit(request: HttpRequest, case: Case, form: Any, status: int = 200) -> HttpResponse:
+def _render_edit(
+    request: HttpRequest,
+    case: Case,
+    form: Any,
+    status: int = 200,
+    fetch_errors: dict[str, Any] | None = None,
+) -> HttpResponse:
+    panels = fact_panels(case.version, _facts(case))
+    for panel in panels:
+        panel["consent_field"] = form.consent_field(panel["key"])
+        panel["error"] = (fetch_errors or {}).get(panel["key"])
     return render(
         request,
         "cases/edit.html",
@@ -126,6 +196,8 @@ def _render_edit(request: HttpRequest, case: Case, form: Any, status: int = 200)
             "form": form,
             "evidence_rows": evidence_by_item(case.version, evidence_of(case)),
             "max_upload_mb": settings.GOODGOV_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "fact_panels": panels,
+            "fetch_errors": [p for p in panels if p["error"] is not None],
         },
         status=status,
     )
@@ -161,7 +233,8 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
             "case": case,
             "version": case.version,
             "rows": answer_rows(case.version, case.data, reveal_national_ids=True),
-            "evidence_rows": evidence_by_item(case.version, evidence_of(case)),
+            "evidence_rows": _evidence_rows(case),
+            "fact_panels": fact_panels(case.version, _facts(case)),
             "missing": services.missing_evidence(case),
             "form": form,
             "counter": counter,
@@ -193,21 +266,52 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, case: Case, answer_form: AnswerForm | None = None
+    request: HttpRequest,
+    case: Case,
+    answer_form: AnswerForm | None = None,
+    rating_form: RatingForm | None = None,
 ) -> dict[str, Any]:
     allowed = access.allowed_transitions(request.user, case)
     if answer_form is None and "answer" in allowed:
         answer_form = AnswerForm()
+    may_rate = case.is_final and case.applicant_id == request.user.pk
+    rated = may_rate and services.case_rated(case)
+    if may_rate and not rated and rating_form is None:
+        rating_form = RatingForm()
     return {
         "case": case,
         "version": case.version,
         "timeline": selectors.timeline(case),
         "rows": answer_rows(case.version, case.data, reveal_national_ids=True),
-        "evidence_rows": evidence_by_item(case.version, evidence_of(case)),
+        "evidence_rows": _evidence_rows(case),
+        "fact_panels": fact_panels(case.version, _facts(case)),
         "info_request": selectors.open_information_request(case),
         "answer_form": answer_form if "answer" in allowed else None,
         "can_withdraw": "withdraw" in allowed,
+        "rating_form": rating_form if may_rate and not rated else None,
+        "rated": rated,
+        "documents": documents_of_case(case),
+        "receipts": [
+            (selectors.TIMELINE_LABELS[offer.event.action], offer)
+            for offer in receipts.offers(events_for(case).filter(action__in=RECEIPT_ACTIONS))
+        ],
     }
+
+
+@rules.rule(rules.SIGNED_IN, "the applicant only: their own receipt")
+def receipt(request: HttpRequest, case_id: str, index: int) -> HttpResponse:
+    """A ledger receipt for one of the case's acts, with the applicant's own salt in it."""
+    case = access.case_for_applicant(request.user, case_id)
+    if case.applicant_id != request.user.pk:
+        raise Http404
+    event = events_for(case).filter(action__in=RECEIPT_ACTIONS, leaf_index=index).first()
+    built = receipts.receipt_for(event, person=case.applicant) if event is not None else None
+    if built is None:
+        raise Http404
+    response = HttpResponse(receipts.dumps(built), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="goodgov-receipt-{index}.json"'
+    response["Cache-Control"] = "private, no-store"  # it holds the person's salt
+    return response
 
 
 @require_POST
@@ -262,3 +366,34 @@ def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
             messages.success(request, _("Your application has been withdrawn."))
         return redirect("cases:detail", case_id=case.uuid)
     return render(request, "cases/withdraw.html", {"case": case, "version": case.version})
+
+
+@require_POST
+@rules.rule(rules.SIGNED_IN, "the applicant only, once the case is closed, once per case")
+def rate(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The answer to the satisfaction question (404 for anyone but the applicant, and
+    before the case is closed)."""
+    case = access.case_for_applicant(request.user, case_id)
+    if case.applicant_id != request.user.pk or not case.is_final:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_rate(
+                actor=request.user,
+                case=case,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except services.NotAllowed as exc:
+            raise Http404 from exc
+        except services.Conflict as exc:
+            messages.info(request, str(exc.message))
+            return redirect("cases:detail", case_id=case.uuid)
+        except services.CaseError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Thank you for telling us how satisfied you are."))
+            return redirect("cases:detail", case_id=case.uuid)
+    context = _detail_context(request, case, rating_form=form)
+    return render(request, "cases/detail.html", context, status=400)

@@ -201,6 +201,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not run `goodgov catalogue load` afterwards.",
         )
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=1000,
+            help="Synthetic people in the demo population registry (default 1,000).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._check_place()
@@ -218,6 +224,20 @@ class Command(BaseCommand):
         if not options["no_catalogue"]:
             self._load_catalogue()
             self._sample_cases()
+            self._sample_documents()
+            # An example plan with targets and results for the municipality (idempotent).
+            from goodgov.performance.demo import demo_plan
+
+            demo_plan(Agency.objects.get(code="TBNK"))
+        # The population registry other agencies' services read (goodgov.exchange); idempotent.
+        call_command("exchange", "people", "--count", str(options["people"]))
+        if not options["no_catalogue"]:
+            # The demo citizens are in the registry, and the rights the catalogue's fetched
+            # evidence needs are granted (idempotent), so the elderly allowance asks for no upload.
+            from goodgov.exchange import demo as exchange_demo
+
+            exchange_demo.register_citizens(CITIZENS)
+            exchange_demo.demo_rights()
         self._print_table()
 
     def _check_place(self) -> None:
@@ -325,6 +345,87 @@ class Command(BaseCommand):
         self.stdout.write(
             "Sample applications: 2 submitted (one waiting for the applicant), 1 draft."
         )
+
+    def _sample_documents(self) -> None:
+        """Decided applications with their signed documents (one revoked): once."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from goodgov.cases import services as cases
+        from goodgov.catalogue.models import Service
+        from goodgov.documents.models import IssuedDocument
+        from goodgov.documents.services import document_revoke, files_discarded_on_failure
+
+        jamlong, tuayang = _existing(CITIZENS[3]), _existing(CITIZENS[0])
+        if jamlong is None or tuayang is None:
+            return
+        if IssuedDocument.objects.filter(case__applicant__in=[jamlong, tuayang]).exists():
+            return
+        shop = Service.objects.filter(code="food-shop-permit", current__isnull=False).first()
+        certificate = Service.objects.filter(
+            code="residence-certificate", current__isnull=False
+        ).first()
+        officer = {p.email: _existing(p) for p in OFFICERS}
+        if shop is None or certificate is None or None in officer.values():
+            return
+        pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        place = TBNK_PLACE["subdistrict_code"]
+        postcode = geothai.subdistrict(place).postal_codes[0]  # type: ignore[union-attr]
+
+        def decided(applicant: User, service: Any, answers: dict[str, Any], clerk: str) -> Any:
+            case = cases.case_start(actor=applicant, applicant=applicant, service=service)
+            uploads: cases.Uploads = {
+                item["key"]: (
+                    SimpleUploadedFile(f"{item['key']}.pdf", pdf, "application/pdf"),
+                    "application/pdf",
+                )
+                for item in service.current.definition.get("evidence", [])
+                if item.get("kind") == "upload" and item.get("required")
+            }
+            cases.case_save_draft(actor=applicant, case=case, answers=answers, uploads=uploads)
+            case = cases.case_submit(actor=applicant, case=case, declaration=True)
+            return cases.case_claim(actor=officer[clerk], case=case)
+
+        def shop_answers(name: str) -> dict[str, Any]:
+            return {
+                "shop_name": name,
+                "area_sqm": 30,
+                "seats": 12,
+                "opening_date": "2027-02-01",
+                "shop_address": {
+                    "line": "12 หมู่ 3",
+                    "postcode": postcode,
+                    "subdistrict": place,
+                    "district": place[:4],
+                    "province": place[:2],
+                },
+            }
+
+        tbnk_approver = officer["approver.tbnk@example.test"]
+        with files_discarded_on_failure(), transaction.atomic():
+            case = decided(
+                jamlong, shop, shop_answers("ร้านข้าวมันไก่ลุงจำลอง (สมมติ)"), "clerk.tbnk@example.test"
+            )
+            cases.case_approve(
+                actor=tbnk_approver, case=case, conditions="ล้างทำความสะอาดพื้นที่ปรุงอาหารทุกวัน"
+            )
+            case = decided(
+                jamlong, shop, shop_answers("ร้านน้ำปั่นลุงจำลอง (สมมติ)"), "clerk.tbnk@example.test"
+            )
+            case = cases.case_approve(actor=tbnk_approver, case=case)
+            document_revoke(
+                actor=tbnk_approver,
+                document=case.issued_documents.get(),
+                reason="ผู้รับใบอนุญาตแจ้งเลิกกิจการ",
+            )
+            case = decided(
+                tuayang,
+                certificate,
+                {"purpose": "bank", "copies": 1, "delivery": "electronic"},
+                "clerk.ddg@example.test",
+            )
+            cases.case_approve(actor=officer["approver.ddg@example.test"], case=case)
+        codes = ", ".join(IssuedDocument.objects.order_by("id").values_list("code", flat=True))
+        self.stdout.write(f"Sample documents: 3 issued, 1 of them revoked ({codes}).")
 
     def _print_table(self) -> None:
         rows = [("Who", "Sign in with", "Password", "TOTP secret")]
