@@ -172,7 +172,9 @@ def test_a_citizen_applies_with_registry_evidence_and_sees_the_use_of_their_data
     expect(uses.get_by_role("row").filter(has_text="Provided")).to_have_count(2)
     page.get_by_role("link", name="Download all your data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Download all your data")
-    expect(page.get_by_role("link", name="Download as JSON, to take to another service")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Download as JSON, to take to another service")
+    ).to_be_visible()
     page.goto(f"{base}/me/data/export/")
     expect(page.get_by_role("heading", level=1)).to_have_text(th("Download all your data"))
 
@@ -199,7 +201,9 @@ def test_the_dpo_sees_the_record_of_processing_and_records_a_breach_after_an_err
     expect(page.get_by_text("No breach has been recorded.")).to_be_visible()
     page.get_by_role("button", name="Record a breach").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a breach")
-    page.get_by_label("What happened").fill("A list of applicants was e-mailed to the wrong person.")
+    page.get_by_label("What happened").fill(
+        "A list of applicants was e-mailed to the wrong person."
+    )
     page.get_by_role("button", name="Record the breach").click()
 
     # then: the errors lead to their fields; what was typed is kept

@@ -5,6 +5,7 @@ check also works with JavaScript turned off."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -76,6 +77,7 @@ def test_anyone_checks_a_document_by_code_and_by_file_in_english(
     # then: the error leads to the code field
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter the document code or upload the PDF file")
+    expect(page).to_have_title(re.compile(r"^Error: Check a document"))
     summary.get_by_role("link").click()
     expect(page.get_by_label("Document code")).to_be_focused()
 
@@ -132,6 +134,7 @@ def test_the_holder_sees_it_an_approver_revokes_it_and_checking_says_so(
     # then: the error leads to the reason
     summary = officer.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Give the reason for revoking the document.")
+    expect(officer).to_have_title(re.compile(r"^Error: Revoke document"))
     summary.get_by_role("link").click()
     expect(officer.get_by_label("Reason for revoking")).to_be_focused()
 

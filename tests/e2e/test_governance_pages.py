@@ -74,7 +74,12 @@ def decided(citizen_a: Any, service_version: Any, clerk: Any, approver: Any) -> 
 
 
 def test_the_scorecard_in_thai_and_in_english(
-    live_server: Any, new_context: Any, decided: None, agency: Any, other_agency: Any
+    live_server: Any,
+    new_context: Any,
+    axe_check: Any,
+    decided: None,
+    agency: Any,
+    other_agency: Any,
 ) -> None:
     page = new_context().new_page()
 
@@ -98,7 +103,10 @@ def test_the_scorecard_in_thai_and_in_english(
 
     # when: the reader opens how a principle's indicators are defined
     page.locator(".govuk-details__summary").first.click()
+
+    # then: the definitions show, and pass the audit too
     expect(page.locator(".govuk-details__text").first).to_be_visible()
+    axe_check(page)
 
     # then: the same in English, the year in the Common Era
     page.goto(f"{live_server.url}/en/governance/?agency=TBNK&period={periods.current().code}")

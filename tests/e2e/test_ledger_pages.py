@@ -93,6 +93,7 @@ def test_the_ledger_in_english_with_filters_a_bad_date_and_an_entry(
     # then: the error summary leads to the field, which keeps what was typed
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a real date, like 24/11/2026")
+    expect(page).to_have_title(re.compile(r"^Error: Public ledger"))
     summary.get_by_role("link").click()
     expect(page.get_by_label("From", exact=True)).to_be_focused()
     expect(page.get_by_label("From", exact=True)).to_have_value("31/2/2026")
@@ -136,6 +137,7 @@ def test_a_receipt_code_is_checked_and_bad_input_explained(
     # then: the error leads to the field, which keeps what was typed
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text(say("Enter the code as printed, like 42-ABCD-EFGH-IJKL-MNOP"))
+    expect(page).to_have_title(re.compile("^" + re.escape(say("Error:"))))
     summary.get_by_role("link").click()
     expect(page.get_by_label(say("Or type the short code"))).to_be_focused()
     expect(page.get_by_label(say("Or type the short code"))).to_have_value("12-XYZ")
@@ -162,18 +164,21 @@ def test_the_receipt_checker_works_without_javascript(
         page.goto(f"{live_server.url}/en/ledger/verify")
 
         # when: an unknown code, then the right one
-        wrong = short_code(sequenced)[:-1] + ("A" if short_code(sequenced)[-1] != "A" else "B")
+        code = short_code(sequenced)
+        wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
         page.get_by_label("Or type the short code").fill(wrong)
         page.get_by_role("button", name="Check the receipt").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "This ledger has no entry with this code"
         )
-        page.get_by_label("Or type the short code").fill(short_code(sequenced))
+        page.get_by_label("Or type the short code").fill(code)
         page.get_by_role("button", name="Check the receipt").click()
 
         # then
         expect(page.get_by_role("heading", name="The receipt is valid")).to_be_visible()
-        expect(page.get_by_text(f"Entry {sequenced.leaf_index} is in the public ledger.")).to_be_visible()
+        expect(
+            page.get_by_text(f"Entry {sequenced.leaf_index} is in the public ledger.")
+        ).to_be_visible()
 
         # and the ledger's filters work as a plain form too
         page.goto(f"{live_server.url}/ledger/")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from goodgov.agencies import services as agency_services
 from goodgov.agencies.models import Agency
@@ -306,15 +307,17 @@ def test_fetch_for_someone_not_in_the_registry_says_so(self_node: Any, db: Any) 
         legal_bases=["pdpa-24-4"],
     )
 
-    # when
-    with pytest.raises(once_only.FetchFailed) as caught:
-        once_only.fetch(
-            item=ITEM, national_id_value="1101700230708", purpose="test-permit", actor=None
-        )
+    # when: someone using the English site
+    with translation.override("en"):
+        with pytest.raises(once_only.FetchFailed) as caught:
+            once_only.fetch(
+                item=ITEM, national_id_value="1101700230708", purpose="test-permit", actor=None
+            )
+        message = str(caught.value.message)
 
     # then
     assert caught.value.code == "not_found"
-    assert str(caught.value.message) == (
+    assert message == (
         "We found no record for your national ID number in the population registry of DDG. "
         "Contact the agency to check your record."
     )

@@ -98,7 +98,7 @@ def test_an_admin_answers_an_item(as_user, agency, agency_admin):
 def test_an_invalid_answer_shows_the_error_and_keeps_what_was_typed(as_user, agency, agency_admin):
     services.ita_checklist_load(year=2568)
     response = as_user(agency_admin).post(ANSWER, {"url": "not a link", "evidence": "kept"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert 'href="#id_url"' in page and "kept" in page
     assert not ItaAnswer.objects.exists()

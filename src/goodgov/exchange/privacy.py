@@ -101,9 +101,9 @@ def data_categories(definition: dict[str, Any]) -> list[str]:
 def sources(definition: dict[str, Any]) -> list[str]:
     found = []
     for item in definition.get("evidence", []):
-        if item.get("kind") != "exchange":
+        if item.get("kind") not in ("exchange", "fetched"):
             continue
-        source = item.get("source")
+        source = item.get("registry") or item.get("source")
         where = localized(source) if isinstance(source, dict) else str(source or "")
         name = localized(item.get("name"))
         found.append(

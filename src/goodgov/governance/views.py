@@ -96,6 +96,7 @@ def ita_answer(request: HttpRequest, code: str, year: int, item: str) -> HttpRes
         request,
         "governance/ita_answer.html",
         {"agency": agency, "year": year, "item": found, "form": form, "current": current},
+        status=400 if request.method == "POST" else 200,
     )
 
 
