@@ -163,9 +163,7 @@ def test_a_refused_case_can_be_rated(in_review: Case, approver: Any, citizen_a: 
 
 
 @pytest.mark.parametrize("score", [0, 6, True, "5"])
-def test_the_service_takes_scores_from_1_to_5_only(
-    score: Any, approved: Case, citizen_a: Any
-):
+def test_the_service_takes_scores_from_1_to_5_only(score: Any, approved: Case, citizen_a: Any):
     # given / when / then
     with pytest.raises(services.CaseError) as raised:
         services.case_rate(actor=citizen_a, case=approved, score=score)
@@ -181,9 +179,7 @@ def test_the_service_refuses_a_long_comment(approved: Case, citizen_a: Any):
     assert ratings() == []
 
 
-def test_the_service_refuses_another_person(
-    approved: Case, citizen_b: Any, service_version: Any
-):
+def test_the_service_refuses_another_person(approved: Case, citizen_b: Any, service_version: Any):
     # given: citizen B has a closed case of their own too
     own = services.case_withdraw(actor=citizen_b, case=submitted_case(citizen_b, service_version))
     # when / then

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from goodgov.performance.eventlog import rows_from_entries
 
 OCT, NOV, DEC, JAN = "2024-10", "2024-11", "2024-12", "2025-01"
@@ -76,9 +78,7 @@ def test_the_last_entry_for_a_period_counts(log, compute):
     assert row["cost_per_transaction"] == 300.0
 
 
-def test_a_fiscal_year_cost_is_spread_over_its_months_unless_a_month_has_its_own(
-    log, compute
-):
+def test_a_fiscal_year_cost_is_spread_over_its_months_unless_a_month_has_its_own(log, compute):
     # given: fiscal year 2025 (October 2024 to September 2025) costs 120,000; November
     # has its own entry of 5,000. Decisions: October 2, November 4, December none;
     # the log reaches January 2025.
@@ -125,3 +125,83 @@ def test_costs_are_per_agency(log, compute):
     assert rows[(*PERMIT, NOV)]["cost_per_transaction"] is None
     assert rows[("DEPT", "permit", NOV)]["cost_per_transaction"] is None  # no decisions
     assert rows[("DEPT", "permit", NOV)]["cost"] == 700.0
+
+
+@pytest.mark.parametrize("merge_below", [None, 65_536, 0], ids=["as it was", "merged", "new file"])
+def test_a_copy_exported_before_the_cost_columns_reads_and_grows(
+    merge_below, log, tmp_path, monkeypatch
+):
+    # given: a copy written with the columns of before (no score, period or amount); the
+    # next export either rewrites its small last file or adds a file after it
+    monkeypatch.setattr("goodgov.performance.eventlog.SMALL_FILE_ROWS", merge_below or 0)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from goodgov.performance import engine
+    from goodgov.performance.eventlog import LAST_INDEX_KEY, SCHEMA, ParquetLog
+
+    decided(log, "2024-11-10 10:00", 2)
+    old_schema = pa.schema([f for f in SCHEMA if f.name not in ("score", "period", "amount")])
+    old = rows_from_entries(log.entries, 0).select(old_schema.names).cast(old_schema)
+    directory = tmp_path / "old"
+    directory.mkdir()
+    pq.write_table(
+        old.replace_schema_metadata({LAST_INDEX_KEY: str(len(log.entries) - 1).encode()}),
+        directory / "events-000000000000.parquet",
+    )
+    parquet = ParquetLog(directory)
+    # when: nothing new yet, or the next export adds a cost
+    if merge_below is not None:
+        first = len(log.entries)
+        cost_set(log, "2024-11-20 09:00", "2024-11", "300")
+        with parquet.locked():
+            parquet.append(rows_from_entries(log.entries[first:], first))
+    figures = engine.compute(engine.duckdb_events(parquet), parquet.size())
+    # then: no cost yet, then 300 / 2
+    assert len(parquet.files()) == (2 if merge_below == 0 else 1)
+    [row] = [r for r in figures.rows if r["month"] == NOV]
+    assert row["decisions"] == 2
+    assert row["cost_per_transaction"] == (None if merge_below is None else 150.0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_computes_satisfaction_and_cost_as_duckdb_does(log, tmp_path, agency):
+    # given: answers and costs (a month's and a fiscal year's) beside decisions
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from goodgov.performance import engine
+    from goodgov.performance.eventlog import ParquetLog
+    from goodgov.performance.export import export_local
+    from tests.performance.test_postgres import same, store
+
+    cost_set(log, "2024-10-01 09:00", "FY2025", "120000")
+    decided(log, "2024-10-15 10:00", 3)
+    cost_set(log, "2024-11-01 09:00", "2024-11", "5000.25")
+    decided(log, "2024-11-15 10:00", 2, approve=False)
+    for when, score in (("2024-10-20 09:00", 5), ("2024-10-21 09:00", 2), ("2024-11-02 09:00", 4)):
+        log.add(
+            "case.rated", when, "TBNK", reference="TBNK-2568-000001", agency="TBNK",
+            service="permit", score=score,
+        )  # fmt: skip
+    log.file("2024-12-01 09:00", due="2025-12-31 00:00")
+    store(log, {"TBNK": agency})
+    parquet = ParquetLog(tmp_path)
+    export_local(parquet)
+    # when
+    on_duckdb = engine.compute(engine.duckdb_events(parquet), parquet.size())
+    on_postgres = engine.postgres_figures()
+    # then
+    # (the log runs on to today: the agency was made today)
+    assert len(on_postgres.rows) == len(on_duckdb.rows) > 12
+    for ours, theirs in zip(on_duckdb.rows, on_postgres.rows, strict=True):
+        assert ours.keys() == theirs.keys()
+        assert all(same(ours[k], theirs[k]) for k in ours), (ours, theirs)
+    first = {r["month"]: r for r in on_postgres.rows if r["month"] in (OCT, NOV, DEC)}
+    assert [first[x]["cost_per_transaction"] for x in (OCT, NOV, DEC)] == [
+        10000 / 3,
+        5000.25 / 2,
+        None,
+    ]
+    assert [first[x]["satisfaction"] for x in (OCT, NOV, DEC)] == [3.5, 4.0, None]

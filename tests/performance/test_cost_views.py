@@ -56,7 +56,11 @@ def test_a_fiscal_year_cost_is_recorded_in_the_public_ledger(
     ]
     check("service.cost_set", cost_events()[0])
     row = ServiceCost.objects.get()
-    assert (row.period, row.amount, row.entered_by) == ("FY2026", Decimal("120000.00"), agency_admin)
+    assert (row.period, row.amount, row.entered_by) == (
+        "FY2026",
+        Decimal("120000.00"),
+        agency_admin,
+    )
     html = client.get(URL).content.decode()
     assert "Fiscal year 2569" in html and "120,000.00" in html
 
@@ -208,7 +212,9 @@ def test_cost_per_transaction_is_published_from_the_ledger(
         amount="1500.50",
     )
     for _ in range(2):
-        case = case_services.case_claim(actor=clerk, case=submitted_case(citizen_a, service_version))
+        case = case_services.case_claim(
+            actor=clerk, case=submitted_case(citizen_a, service_version)
+        )
         case_services.case_approve(actor=approver, case=case)
     sequencer.sequence_all()
     export_local()

@@ -283,11 +283,17 @@ def test_backlog_is_per_agency_and_service(log, compute):
 def test_every_measure_has_a_definition_in_both_languages():
     # given / when / then
     codes = [m.code for m in measures.MEASURES]
-    assert len(codes) == len(set(codes)) == 12
+    assert len(codes) == len(set(codes)) == 16
     for measure in measures.MEASURES:
         assert measure.name["th"] and measure.name["en"]
         assert measure.definition["th"] and measure.definition["en"]
-        assert measure.formula and measure.unit in (measures.COUNT, measures.RATIO, measures.DAYS)
+        assert measure.formula and measure.unit in (
+            measures.COUNT,
+            measures.RATIO,
+            measures.DAYS,
+            measures.SCORE,
+            measures.BAHT,
+        )
 
 
 def test_month_labels_round_trip():

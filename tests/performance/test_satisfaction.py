@@ -5,7 +5,11 @@ Worked by hand on small logs (times in Thai time, as in ``test_measures.py``).
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
+
+import pytest
 
 from goodgov.performance import measures
 from goodgov.performance.eventlog import rows_from_entries
@@ -82,3 +86,36 @@ def test_satisfaction_is_defined_once_with_its_unit():
     assert measure.unit == measures.SCORE
     assert measure.base == "rated"
     assert measures.by_code("satisfaction_answers").unit == measures.COUNT
+
+
+@pytest.mark.django_db
+def test_the_answers_reach_the_published_figures(
+    settings, tmp_path, citizen_a, citizen_b, clerk, approver, service_version
+):
+    # given: two closed cases this month, answered 4 and 1 (with a comment, which stays
+    # out of the public log)
+    from django.test import Client
+
+    from goodgov.cases import services as case_services
+    from goodgov.ledger import sequencer
+    from goodgov.performance.export import export_local
+    from tests.cases.conftest import submitted_case
+
+    settings.DATA_DIR = tmp_path
+    case = case_services.case_claim(actor=clerk, case=submitted_case(citizen_a, service_version))
+    case = case_services.case_approve(actor=approver, case=case)
+    case_services.case_rate(actor=citizen_a, case=case, score=4)
+    other = case_services.case_withdraw(
+        actor=citizen_b, case=submitted_case(citizen_b, service_version)
+    )
+    case_services.case_rate(actor=citizen_b, case=other, score=1, comment="Somchai, 0812345678")
+    sequencer.sequence_all()
+    export_local()
+    # when
+    text = Client().get("/en/performance/figures.csv").content.decode()
+    page = Client().get("/en/performance/").content.decode()
+    # then: (4 + 1) / 2
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert (row["satisfaction"], row["satisfaction_answers"]) == ("2.5", "2")
+    assert "0812345678" not in text and "0812345678" not in page
+    assert "User satisfaction (1 to 5)" in page

@@ -114,11 +114,7 @@ def line_chart(
     """A line chart of the measures ``series`` (``(code, label)``) over ``rows`` (one per
     month, ``month`` as ``YYYY-MM``), or None when no series has a figure."""
     months = [m.month_number(r["month"]) for r in rows]
-    drawn = [
-        (code, label)
-        for code, label in series
-        if any(r.get(code) is not None for r in rows)
-    ]
+    drawn = [(code, label) for code, label in series if any(r.get(code) is not None for r in rows)]
     if not months or not drawn:
         return None
     first, last = min(months), max(months)
@@ -140,15 +136,11 @@ def line_chart(
         for month, row in sorted(zip(months, rows, strict=True), key=lambda pair: pair[0]):
             value = row.get(code)
             value = None if value is None else float(value)
-            points.append(
-                Point(month, value, x_of(month), None if value is None else y_of(value))
-            )
+            points.append(Point(month, value, x_of(month), None if value is None else y_of(value)))
         chart_series.append(
             Series(code, label, COLOURS[index], DASHES[index], MARKERS[index], points)
         )
-    y_ticks = [
-        (y_of(step * i), _number(step * i, unit)) for i in range(round(top / step) + 1)
-    ]
+    y_ticks = [(y_of(step * i), _number(step * i, unit)) for i in range(round(top / step) + 1)]
     every = max(1, math.ceil((last - first + 1) / MAX_X_LABELS))
     x_ticks = [(x_of(month), _month_label(month)) for month in range(first, last + 1, every)]
     return Chart(id, title, description, unit, top, chart_series, y_ticks, x_ticks)

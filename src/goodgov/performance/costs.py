@@ -19,9 +19,8 @@ from goodgov.catalogue.models import Service
 from goodgov.core import thai
 from goodgov.ledger.schemas import CODE, declare
 from goodgov.ledger.services import record
-from goodgov.performance import access
+from goodgov.performance import access, selectors
 from goodgov.performance import measures as m
-from goodgov.performance import selectors
 from goodgov.performance.models import ServiceCost
 
 __all__ = [

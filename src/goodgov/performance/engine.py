@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from goodgov.performance import measures as m
-from goodgov.performance.eventlog import ParquetLog
+from goodgov.performance.eventlog import SCHEMA, ParquetLog
 
 __all__ = ["Figures", "compute", "duckdb_events", "figures_for", "postgres_figures"]
 
@@ -36,8 +36,15 @@ def duckdb_events(log: ParquetLog) -> ir.Table | None:
     if not log.files():
         return None
     connection = ibis.duckdb.connect()
-    # By name: files exported before a column was added lack it (it reads as null there).
-    return connection.read_parquet(log.glob, table_name="events", union_by_name=True)
+    # By name: files exported before a column was added lack it (it reads as null there);
+    # a copy made only of such files lacks it altogether, and gets it as nulls.
+    events = connection.read_parquet(log.glob, table_name="events", union_by_name=True)
+    missing = {
+        column.name: ibis.null(ibis.dtype(column.type))
+        for column in SCHEMA
+        if column.name not in events.columns
+    }
+    return events.mutate(**missing) if missing else events
 
 
 POSTGRES_VIEW = "performance_public_event"

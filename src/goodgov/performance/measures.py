@@ -438,7 +438,8 @@ MEASURES: tuple[Measure, ...] = (
         formula="mean(case.rated.score)",
         unit=SCORE,
         base="rated",
-        aggregate=lambda t: t.score.mean(),
+        # As a float before averaging: PostgreSQL averages integers as numeric.
+        aggregate=lambda t: t.score.cast("float64").mean(),
     ),
     Measure(
         code="satisfaction_answers",

@@ -683,7 +683,7 @@ def plan_progress_refresh(
     with transaction.atomic():
         locked = {
             i.pk: i
-            for i in Indicator.objects.select_for_update()
+            for i in Indicator.objects.select_for_update(of=("self",))
             .select_related("owner", "objective__plan")
             .filter(objective__plan=plan)
         }

@@ -9,7 +9,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-
 _FIRST = importlib.import_module("goodgov.performance.migrations.0001_public_event_view")
 
 VIEW = _FIRST.VIEW.replace(
@@ -40,28 +39,54 @@ def narrow_view(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('performance', '0002_plans'),
+        ("catalogue", "0001_initial"),
+        ("performance", "0002_plans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceCost',
+            name="ServiceCost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('period', models.CharField(max_length=7)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='costs', to='catalogue.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("period", models.CharField(max_length=7)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="costs",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['service__code', '-period'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'period'), name='servicecost_one_per_period')],
+                "ordering": ["service__code", "-period"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "period"), name="servicecost_one_per_period"
+                    )
+                ],
             },
         ),
         migrations.RunPython(widen_view, narrow_view),
