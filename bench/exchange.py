@@ -90,6 +90,23 @@ print(" ".join(f"{{x:.9f}}" for x in times))
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (gunicorn's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the name: state ppid ... utime (14th field overall) stime (15th)
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -101,6 +118,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of the provider")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="threads per gunicorn worker (gthread workers, with keep-alive); 0: sync workers",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the client (first row) to stderr"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO / "src"))
@@ -163,6 +189,11 @@ def main() -> None:
             f"127.0.0.1:{ddg_port}",
             "--workers",
             str(args.workers),
+            *(
+                ["--worker-class", "gthread", "--threads", str(args.threads)]
+                if args.threads
+                else []
+            ),
             "--log-level",
             "warning",
         ],
@@ -209,41 +240,79 @@ def main() -> None:
 
         for person in ids[:50]:  # warm up both sides
             one(person)
-        results: list[tuple[int, float, list[float]]] = []
+        results: list[tuple[int, float, list[float], float, float, float]] = []
         for concurrency in args.concurrency:
             picks = [rng.choice(ids) for _ in range(args.requests)]
+            load = os.getloadavg()[0]
+            cpu_client, cpu_provider = time.process_time(), cpu_seconds(server.pid)
+            profile = None
+            if args.profile and not results:
+                import cProfile
+
+                profile = cProfile.Profile()
+                profile.enable()
             t0 = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-                latencies = list(pool.map(one, picks))
+            if profile is not None:  # in this thread, where the profiler sees it
+                latencies = [one(person) for person in picks]
+            else:
+                with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+                    latencies = list(pool.map(one, picks))
             wall = time.perf_counter() - t0
-            results.append((concurrency, args.requests / wall, latencies))
+            if profile is not None:
+                import pstats
+
+                profile.disable()
+                pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+            results.append(
+                (
+                    concurrency,
+                    args.requests / wall,
+                    latencies,
+                    (time.process_time() - cpu_client) / args.requests,
+                    (cpu_seconds(server.pid) - cpu_provider) / args.requests,
+                    max(load, os.getloadavg()[0]),
+                )
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
 
     ms = 1000
+    worker_kind = (
+        f"gthread workers of {args.threads} threads (keep-alive)"
+        if args.threads
+        else "sync workers"
+    )
     print(f"\n## Exchange between two nodes ({time.strftime('%Y-%m-%d')})\n")
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, SQLite on both nodes; provider under gunicorn with "
-        f"{args.workers} sync workers, client and provider on the same machine (loopback). "
+        f"{args.workers} {worker_kind}, client and provider on the same machine (loopback). "
         f"{args.people:,} synthetic people (generated in {generate_s:.1f} s); "
         f"{args.requests:,} `population.person` calls per row, random people, "
         "each signed and verified both ways and recorded on both nodes.\n"
     )
-    print("| | requests/s | p50 ms | p95 ms | p99 ms |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for concurrency, rps, latencies in results:
+    print(
+        "| | requests/s | p50 ms | p95 ms | p99 ms | CPU ms per request: client / provider "
+        "| load average |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for concurrency, rps, latencies, cpu_c, cpu_p, load in results:
         print(
             f"| signed exchange, {concurrency} in flight | {rps:,.0f} | "
             f"{percentile(latencies, 50) * ms:.1f} | {percentile(latencies, 95) * ms:.1f} | "
-            f"{percentile(latencies, 99) * ms:.1f} |"
+            f"{percentile(latencies, 99) * ms:.1f} | {cpu_c * ms:.2f} / {cpu_p * ms:.2f} | "
+            f"{load:.2f} |"
         )
     print(
         f"| in-process look-up (the limit), 1 thread | {1 / statistics.mean(baseline):,.0f} | "
         f"{percentile(baseline, 50) * ms:.2f} | {percentile(baseline, 95) * ms:.2f} | "
-        f"{percentile(baseline, 99) * ms:.2f} |"
+        f"{percentile(baseline, 99) * ms:.2f} | | |"
+    )
+    print(
+        "\nThe load average is the machine's one-minute figure during the row (other work on "
+        f"the machine counts: {os.cpu_count()} cores in all)."
     )
 
 

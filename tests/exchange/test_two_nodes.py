@@ -189,6 +189,44 @@ def test_each_node_serves_its_own_entry_with_its_own_key(two_nodes: Any) -> None
     assert entries[0]["services"] == [{"name": "population", "methods": ["person", "household"]}]
 
 
+def test_machine_endpoints_skip_the_page_middleware_and_keep_the_security_headers(
+    two_nodes: Any,
+) -> None:
+    # given
+    ddg, _tbnk, _directory = two_nodes
+
+    # when
+    entry = httpx.get(f"{ddg.url}/exchange/node", timeout=5)
+    unsigned = httpx.post(f"{ddg.url}/exchange/population/person", content=b"{}", timeout=5)
+    page = httpx.get(f"{ddg.url}/exchange/nothing-here", timeout=5)  # not a machine endpoint
+
+    # then: no session, no language, no CSRF refusal; the security headers all there
+    for response in (entry, unsigned):
+        assert "set-cookie" not in response.headers
+        assert "content-language" not in response.headers
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["content-security-policy"] == (
+            "default-src 'none'; frame-ancestors 'none'"
+        )
+        assert response.headers["cache-control"] == "no-store"
+    assert unsigned.status_code == 401
+    assert unsigned.json()["error"] == "bad_signature"
+    assert "signature" in unsigned.headers  # a refusal is signed too
+    assert page.status_code >= 400 and "signature" not in page.headers
+
+
+def test_an_unknown_path_under_exchange_goes_through_the_whole_chain(client: Any, db: Any) -> None:
+    # when
+    response = client.get("/exchange/nothing-here")
+
+    # then: the site's own 404 page, in the site's language, with the site's policy
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Content-Language"] == "th"
+    assert "default-src 'none'" not in response.get("Content-Security-Policy", "")
+
+
 def test_the_municipality_asks_the_population_registry_over_http(two_nodes: Any) -> None:
     # given
     ddg, tbnk, directory = two_nodes

@@ -99,9 +99,7 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def check_signature(
-    message: signing.Request, body: bytes, *, service: str, method: str
-) -> Signed:
+def check_signature(message: signing.Request, body: bytes, *, service: str, method: str) -> Signed:
     """Steps 1 to 4: the service, the client, the signature and its freshness."""
     handler = registries.SERVICES.get(service, {}).get(method)
     if handler is None or method not in directory.published_services().get(service, ()):
@@ -160,7 +158,11 @@ def check_grant(signed: Signed, body: bytes) -> Grant:
         if token:
             claims = _check_token(signed, token, reference=reference, query=query)
             fields, token_record = claims.fields, {**claims.record(), "token": token}
-            if Consent.objects.filter(reference=reference).exists() if _is_uuid(reference) else False:
+            if (
+                Consent.objects.filter(reference=reference).exists()
+                if _is_uuid(reference)
+                else False
+            ):
                 consent = _check_consent(  # kept here too: this node's record counts as well
                     reference, client=client, service=service, purpose=purpose, person=person_hash
                 )

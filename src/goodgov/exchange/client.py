@@ -6,6 +6,12 @@ exponential backoff, signing each attempt anew (a fresh nonce, so the provider's
 check never refuses a retry), verifies the provider's signed response, and records
 ``exchange.requested`` whatever the outcome. Every failure is a typed
 :class:`~goodgov.exchange.errors.ExchangeError`; nothing hangs.
+
+A request on a consent that this node keeps (the person gave it here) carries a consent
+token (:mod:`goodgov.exchange.consent_tokens`), issued anew for each attempt and only while
+the consent stands: a consent withdrawn or expired here, or one for another service,
+purpose or person, stops the request before it is sent. A consent reference this node
+does not keep is sent as it is, for the provider to check against its own.
 """
 
 from __future__ import annotations
@@ -15,15 +21,18 @@ import datetime as dt
 import json
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 from goodgov.core import national_id
-from goodgov.exchange import directory, errors, services, signing
+from goodgov.exchange import consent_tokens, directory, errors, services, signing
+from goodgov.exchange.models import Consent
 from goodgov.ledger import note
 
 
@@ -65,8 +74,13 @@ def prepare(
     consent: str | None = None,
     identity: note.Signer | None = None,
     created: dt.datetime | None = None,
+    standing: Consent | None = None,
 ) -> Prepared:
-    """Sign a request as ``identity`` (this node's key by default; its name is the keyid)."""
+    """Sign a request as ``identity`` (this node's key by default; its name is the keyid).
+
+    ``standing``: the consent behind ``consent``, kept here and checked to stand
+    (:func:`standing_consent`); the request then carries a consent token for it.
+    """
     if (legal_basis is None) == (consent is None):
         raise errors.BadRequest("state either a legal basis or a consent reference")
     if legal_basis is not None and legal_basis not in services.LEGAL_BASES:
@@ -83,15 +97,32 @@ def prepare(
             signing.H_PURPOSE: purpose,
         }
     )
+    created = created or dt.datetime.now(dt.UTC)
+    nonce = signing.new_nonce()
     if consent is not None:
         headers[signing.H_CONSENT] = consent
+        if standing is not None:
+            headers[signing.H_CONSENT_TOKEN] = consent_tokens.issue(
+                signer=signer,
+                provider=provider.name,
+                reference=consent,
+                service=service,
+                method=method,
+                purpose=purpose,
+                fields=list(standing.fields or []),
+                national_id_digits=str(query.get("national_id", "")),
+                given_at=standing.given_at,
+                expires_at=standing.expires_at,
+                nonce=nonce,
+                now=created,
+            )
     else:
         headers[signing.H_LEGAL_BASIS] = str(legal_basis)
     body = json.dumps(query, separators=(",", ":")).encode()
     message = signing.Request("POST", f"{provider.base_url}/exchange/{service}/{method}", headers)
     try:
         nonce = signing.sign_request(
-            message, body, signer=signer, key_id=signer.name, created=created
+            message, body, signer=signer, key_id=signer.name, nonce=nonce, created=created
         )
     except Exception as error:  # the library refuses, e.g., non-ASCII header values
         raise errors.BadRequest(f"the request cannot be signed: {error}") from error
@@ -120,7 +151,7 @@ def send(prepared: Prepared, *, http: httpx.Client) -> Result:
             signing.Response(response.status_code, response.headers, message),
             response.content,
             key_id=prepared.provider.name,
-            public_key=prepared.provider.verifier.public_key,
+            public_key=prepared.provider.verification_key,
         )
     except signing.SignatureError as error:
         raise errors.BadSignature(
@@ -163,6 +194,34 @@ def _client(timeout: float, transport: httpx.BaseTransport | None) -> Iterator[h
     yield _shared[timeout]
 
 
+def standing_consent(
+    reference: str, *, client: str, service: str, purpose: str, person_hash: str
+) -> Consent | None:
+    """The consent ``reference`` if this node keeps it for ``client`` (this node), once it is
+    checked to stand for this request; None if this node does not keep it (the provider
+    may). A typed error if it is withdrawn, expired, or for something else."""
+    try:
+        uuid.UUID(reference)
+    except ValueError:
+        return None
+    consent = Consent.objects.filter(reference=reference, client=client).first()
+    if consent is None:
+        return None
+    if consent.service != service or consent.purpose != purpose:
+        raise errors.ConsentMissing(
+            "the consent given here does not cover this data service and purpose"
+        )
+    if consent.person_hash != person_hash:
+        raise errors.ConsentMissing("the consent given here is not this person's")
+    if consent.withdrawn_at is not None:
+        raise errors.ConsentWithdrawn(
+            "the person withdrew this consent here: no consent token is issued for it"
+        )
+    if consent.expires_at <= timezone.now():
+        raise errors.ConsentExpired("the consent given here has expired")
+    return consent
+
+
 def call(
     *,
     node: str,
@@ -192,8 +251,25 @@ def call(
     retries = int(_setting("RETRIES", 2) if retries is None else retries)
     backoff = float(_setting("BACKOFF", 0.2) if backoff is None else backoff)
     outcome, result, failure, nonce = "ok", None, None, ""
+    person_hash = national_id.lookup_hash(digits)
+    signer = identity or directory.signer()
     with _client(timeout, transport) as http:
         for attempt in range(retries + 1):
+            try:
+                standing = (
+                    standing_consent(
+                        consent,
+                        client=signer.name,
+                        service=service,
+                        purpose=purpose,
+                        person_hash=person_hash,
+                    )
+                    if consent is not None and legal_basis is None
+                    else None
+                )
+            except errors.ExchangeError as error:  # nothing is sent
+                failure = error
+                break
             prepared = prepare(
                 provider=provider,
                 service=service,
@@ -202,7 +278,8 @@ def call(
                 purpose=purpose,
                 legal_basis=legal_basis,
                 consent=consent,
-                identity=identity,
+                identity=signer,
+                standing=standing,
             )
             nonce = prepared.nonce
             try:
@@ -216,6 +293,7 @@ def call(
                 time.sleep(min(backoff * 2**attempt, 2.0))
     if failure is not None:
         outcome = failure.code
+    person = services.person_commitment(person_hash)  # before the write transaction
     services.exchange_record_requested(
         actor=actor,
         actor_role=actor_role,
@@ -225,10 +303,11 @@ def call(
         purpose=purpose,
         legal_basis=services.CONSENT if consent else str(legal_basis),
         consent_reference=consent or "",
-        person_hash=national_id.lookup_hash(digits),
+        person_hash=person_hash,
         fields=sorted(result.data) if result else [],
         outcome=outcome,
         nonce=nonce,
+        person=person,
     )
     if failure is not None:
         raise failure

@@ -241,15 +241,14 @@ def check(
         raise errors.ConsentMissing(
             "the consent does not cover this data service, method and purpose"
         )
-    if not hmac.compare_digest(
-        claims.person, person_commitment(national_id_digits, claims.salt)
-    ):
+    if not hmac.compare_digest(claims.person, person_commitment(national_id_digits, claims.salt)):
         raise errors.ConsentMissing("the consent is not this person's")
     moment = int(now.timestamp())
-    if claims.valid_until - claims.issued_at > MAX_LIFETIME or claims.valid_until < claims.issued_at:
-        raise errors.BadConsentToken(
-            f"a consent token may be valid for at most {MAX_LIFETIME} s"
-        )
+    if (
+        claims.valid_until - claims.issued_at > MAX_LIFETIME
+        or claims.valid_until < claims.issued_at
+    ):
+        raise errors.BadConsentToken(f"a consent token may be valid for at most {MAX_LIFETIME} s")
     if claims.issued_at > moment + TOLERANCE or claims.given_at > moment + TOLERANCE:
         raise errors.BadConsentToken("the consent token is dated in the future")
     if moment > claims.valid_until + TOLERANCE:

@@ -9,11 +9,11 @@ person applies, the platform asks that node through the signed exchange protocol
 once, to the state, and never uploads it again.
 
 Consent: the person's consent is recorded here as a :class:`~goodgov.exchange.models.Consent`
-(``exchange.consent_given``; they can withdraw it at ``/me/data/``) and its reference
-travels in the request. The provider checks consents it keeps itself, so today this works
-when the provider is this node (the demo, where one node plays every agency); a provider
-elsewhere refuses with ``consent_missing`` until it accepts consents given at the client
-node (see docs/exchange.md, "Not yet").
+for the fields the service needs (``exchange.consent_given``; they can withdraw it at
+``/me/data/``). Its reference travels in the request with a consent token signed by this
+node (:mod:`goodgov.exchange.consent_tokens`), issued for each request while the consent
+stands, so a provider on another node can rely on it; once the person withdraws it here,
+no token is issued and nothing more is asked on it.
 """
 
 from __future__ import annotations
@@ -262,8 +262,11 @@ class _Lazy:
         return str(self.message) % self.params
 
 
-def _consent(national_id_value: str, source: Source, purpose: str, actor: Any) -> Any:
-    """The person's live consent for this node, service and purpose; given now if none."""
+def _consent(
+    national_id_value: str, source: Source, purpose: str, actor: Any, fields: list[str]
+) -> Any:
+    """The person's live consent for this node, service and purpose that covers ``fields``;
+    given now (for those fields) if none."""
     from goodgov.core import national_id as ids
     from goodgov.exchange import directory, services
     from goodgov.exchange.models import Consent
@@ -276,11 +279,11 @@ def _consent(national_id_value: str, source: Source, purpose: str, actor: Any) -
         "service": source.service,
         "purpose": purpose,
     }
-    live = Consent.objects.filter(**terms, withdrawn_at__isnull=True, expires_at__gt=now).first()
-    if live is not None:
-        return live
+    for live in Consent.objects.filter(**terms, withdrawn_at__isnull=True, expires_at__gt=now):
+        if not live.fields or set(fields) <= set(live.fields):
+            return live
     return services.consent_give(
-        actor=actor, expires_at=now + dt.timedelta(days=CONSENT_DAYS), **terms
+        actor=actor, expires_at=now + dt.timedelta(days=CONSENT_DAYS), fields=fields, **terms
     )
 
 
@@ -326,7 +329,8 @@ def fetch(
                 ),
                 "consent_needed",
             )
-        reference = str(_consent(national_id_value, source, purpose, actor).reference)
+        fields = [str(f) for f in item.get("fields") or []]
+        reference = str(_consent(national_id_value, source, purpose, actor, fields).reference)
     try:
         result = client.call(
             node=source.node,

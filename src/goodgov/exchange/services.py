@@ -355,18 +355,26 @@ def exchange_answer(
     """
     person = person_commitment(grant.person_hash) if grant is not None else None
     data: dict[str, Any] = {}
-    with transaction.atomic():
-        fresh = nonce_accept(client=client, nonce=nonce, expires_at=expires_at)
-        if fresh and refusal is None and grant is not None:
-            try:
-                data = exchange_serve(grant=grant, person=person)
-            except errors.ExchangeError as error:
-                refusal = error
-    if not fresh:
-        raise errors.Replay(f"nonce {nonce} was already used")
+    try:
+        with transaction.atomic():
+            try:  # the first write: a used nonce leaves nothing to roll back but itself
+                SeenNonce.objects.create(client=client, nonce=nonce, expires_at=expires_at)
+            except IntegrityError:
+                raise _Replayed from None
+            if refusal is None and grant is not None:
+                try:
+                    data = exchange_serve(grant=grant, person=person)
+                except errors.ExchangeError as error:  # nothing of it was written
+                    refusal = error
+    except _Replayed:
+        raise errors.Replay(f"nonce {nonce} was already used") from None
     if refusal is not None:
         raise refusal
     return data
+
+
+class _Replayed(Exception):
+    """The nonce is taken (leaves the transaction, which wrote nothing else)."""
 
 
 #: An officer's views of one case within this long count as one (re-rendering the page
