@@ -151,7 +151,8 @@ def check_grant(signed: Signed, body: bytes) -> Grant:
         person_hash = registries.person_hash(query)
     except (ValueError, registries.BadQuery) as error:
         raise errors.BadRequest(str(error)) from error
-    consent, reference, fields, token_record = None, "", (), None
+    consent, reference, token_record = None, "", None
+    fields: tuple[str, ...] = ()
     if '"exchange-consent"' in signed.verified.covered:
         reference = signed.header("exchange-consent")
         token = signed.header("exchange-consent-token")

@@ -50,7 +50,7 @@ class MachineEndpointsMiddleware:
             return self.get_response(request)
         request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
         request.resolver_match = match
-        request.user = AnonymousUser()  # type: ignore[assignment]
+        request.user = AnonymousUser()
         response = match.func(request, *match.args, **match.kwargs)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -108,5 +108,15 @@ def differences(published: list[dict[str, Any]], recomputed: Figures) -> list[Di
             left = a[name] if a is not None else _MISSING
             right = b[name] if b is not None else _MISSING
             if left is _MISSING or right is _MISSING or not _same(left, right):
-                found.append(Difference(*key, measure=name, published=left, recomputed=right))
+                agency, service, month = key
+                found.append(
+                    Difference(
+                        agency=agency,
+                        service=service,
+                        month=month,
+                        measure=name,
+                        published=left,
+                        recomputed=right,
+                    )
+                )
     return found
