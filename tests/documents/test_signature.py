@@ -161,3 +161,20 @@ def test_even_a_metadata_only_update_after_signing_is_not_the_issued_document(
     out = pdfsig(forged, tmp_path, nss_db)
     assert "Not total document signed" in out
     assert pdfsig_valid(out) is False
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(agency: Any) -> None:
+    # given: a thread whose asyncio loop is running (an async server, a browser test)
+    import asyncio
+
+    rendered = pdf.html_to_pdf("<p>ใบอนุญาต</p>")
+
+    async def inside_a_loop() -> pdf.SignatureCheck:
+        signed = pdf.sign(rendered, agency=agency, reason="test", location="test")
+        return pdf.check_signature(signed)
+
+    # when
+    check = asyncio.run(inside_a_loop())
+
+    # then
+    assert check.valid

@@ -121,15 +121,21 @@ def test_a_citizen_applies_with_registry_evidence_and_sees_the_use_of_their_data
     sign_in(page, citizen_a)
 
     # given: the service's privacy notice lists the registry record among the data it
-    # uses, in both languages
+    # uses, and the registry it comes from, in both languages
     page.goto(f"{base}/services/elderly-allowance/privacy/")
     expect(page.get_by_role("heading", level=1)).to_have_text(th("Privacy notice"))
     notice = page.get_by_test_id("privacy-notice")
-    expect(notice.get_by_role("listitem").filter(has_text="ทะเบียนบ้าน")).to_have_count(1)
+    expect(notice.get_by_role("listitem").filter(has_text="ทะเบียนบ้าน")).to_have_count(2)
+    expect(
+        notice.get_by_role("listitem").filter(has_text="ฐานข้อมูลทะเบียนราษฎร กรมการปกครอง")
+    ).to_have_count(1)
     page.goto(f"{base}/en/services/elderly-allowance/privacy/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
     notice = page.get_by_test_id("privacy-notice")
-    expect(notice.get_by_role("listitem").filter(has_text="House registration")).to_have_count(1)
+    expect(notice.get_by_role("listitem").filter(has_text="House registration")).to_have_count(2)
+    expect(
+        notice.get_by_role("listitem").filter(has_text="the civil registration database")
+    ).to_have_count(1)
 
     # when: the citizen starts, is told what will be fetched, and continues
     page.goto(f"{base}/en/services/elderly-allowance/")

@@ -6,16 +6,21 @@ extracted from a PDF is never trusted (WeasyPrint's text layer garbles SARA AM, 
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import segno
 from django.template.loader import render_to_string
 
 from goodgov.documents import pki
+
+T = TypeVar("T")
 
 # Signatures are a few KB; reserving room up front spares pyHanko a second pass.
 SIGNATURE_BYTES = 16384
@@ -70,6 +75,21 @@ def render(template: str, context: dict[str, Any]) -> bytes:
     return html_to_pdf(html)
 
 
+def _outside_any_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` here, or in a thread of its own if this thread runs an asyncio loop.
+
+    pyHanko's synchronous API calls ``asyncio.run``, which Python refuses in a thread whose
+    loop is running (an async server's thread, or a test driving a browser). ``work`` must
+    not touch the database: a worker thread has connections of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign(pdf: bytes, *, agency: Any, reason: str, location: str) -> bytes:
     """Sign ``pdf`` PAdES-B-B with ``agency``'s key: the whole file is covered."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -84,7 +104,9 @@ def sign(pdf: bytes, *, agency: Any, reason: str, location: str) -> bytes:
         reason=reason,
         location=location,
     )
-    out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES)
+    out = _outside_any_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES)
+    )
     return bytes(out.getvalue())
 
 
@@ -127,7 +149,9 @@ def check_signature(data: bytes) -> SignatureCheck:
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko.sign.validation").setLevel(logging.CRITICAL)
     try:
-        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        status = _outside_any_event_loop(
+            lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        )
     except Exception:
         return SignatureCheck(True, False, False, False, "", None)
     byte_range = sig.sig_object["/ByteRange"]
