@@ -304,3 +304,43 @@ def test_a_half_year_period_counts_only_its_months(log, context):
     second = gi.Context(agency=table.agency, period=Period(2568, 2), events=table.events)
     assert value("ROL1", first) == 100.0
     assert value("ROL1", second) == 0.0
+
+
+def rate(log, reference, when, score, *, agency="TBNK"):
+    log.add(
+        "case.rated", when, agency, reference=reference, agency=agency, service="permit",
+        score=score,
+    )  # fmt: skip
+
+
+def test_user_satisfaction_is_the_mean_score_on_0_to_100(log, context):
+    # given: three answers in fiscal 2568 (5, 4 and 2); one in October 2025 (fiscal 2569)
+    # and one at another agency, both 1
+    a = log.file("2025-01-06 09:00", due="2025-01-20 09:00")
+    b = log.file("2025-01-06 09:00", due="2025-01-20 09:00")
+    c = log.file("2025-09-01 09:00", due="2025-09-20 09:00")
+    d = log.file("2025-09-20 09:00", due="2025-10-20 09:00")
+    e = log.file("2025-01-06 09:00", due="2025-01-20 09:00", agency="DEPT")
+    rate(log, a, "2025-01-10 09:00", 5)
+    rate(log, b, "2025-02-01 09:00", 4)
+    rate(log, c, "2025-09-30 23:59", 2)
+    rate(log, d, "2025-10-01 00:00", 1)
+    rate(log, e, "2025-01-10 09:00", 1, agency="DEPT")
+    # when
+    result = gi.by_code("RES3").compute(context(log))
+    # then: mean 11/3; (11/3 - 1) / 4 * 100 = 200/3
+    assert result.value == pytest.approx(200 / 3)
+    assert [f.value for f in result.facts] == ["3", "3.67"]
+    assert gi.by_code("RES3").principle == "responsiveness"
+
+
+def test_user_satisfaction_is_no_data_without_answers(log, context):
+    # given: a decided application, no answer to the satisfaction question
+    a = log.file("2025-01-06 09:00", due="2025-01-20 09:00")
+    log.approve(a, "2025-01-07 09:00")
+    # when
+    result = gi.user_satisfaction(context(log))
+    empty = gi.user_satisfaction(context())
+    # then
+    assert result.value is None and result.waiting
+    assert empty.value is None and empty.waiting

@@ -144,3 +144,41 @@ def test_progress_reports_link_to_the_plans_when_a_plan_covers_the_year(agency, 
     monkeypatch.setitem(sys.modules, "goodgov.performance.plans", plans)
     statuses = {s.item.code: s for s in selectors.ita_statuses(agency, 2568)}
     assert statuses["O11"].url == statuses["O12"].url == "/performance/plans/agency/TBNK/"
+
+
+def test_satisfaction_links_to_the_performance_figures_once_an_answer_exists(agency, log, publish):
+    # given: one answer in fiscal 2568 by the agency's applicant; none in 2569
+    services.ita_checklist_load(year=2568)
+    services.ita_checklist_load(year=2569)
+    reference = log.file("2025-01-02 09:00", due="2025-01-10 09:00")
+    log.add(
+        "case.rated", "2025-01-09 09:00", "TBNK", reference=reference, agency="TBNK",
+        service="permit", score=4,
+    )  # fmt: skip
+    publish(log)
+    # when
+    statuses = {s.item.code: s for s in selectors.ita_statuses(agency, 2568)}
+    next_year = {s.item.code: s for s in selectors.ita_statuses(agency, 2569)}
+    # then
+    assert statuses["O16"].url == "/performance/?agency=TBNK"
+    assert statuses["O16"].met
+    assert not next_year["O16"].met
+    assert next_year["O16"].waiting
+
+
+def test_satisfaction_waits_when_only_another_agency_has_answers(
+    agency, other_agency, log, publish
+):
+    # given: an answer at another agency only
+    services.ita_checklist_load(year=2568)
+    reference = log.file("2025-01-02 09:00", due="2025-01-10 09:00", agency=other_agency.code)
+    log.add(
+        "case.rated", "2025-01-09 09:00", other_agency.code, reference=reference,
+        agency=other_agency.code, service="permit", score=5,
+    )  # fmt: skip
+    publish(log)
+    # when
+    statuses = {s.item.code: s for s in selectors.ita_statuses(agency, 2568)}
+    # then
+    assert not statuses["O16"].met
+    assert statuses["O16"].waiting

@@ -280,6 +280,45 @@ def information_requests_answered(ctx: Context) -> Result:
     )
 
 
+def satisfaction_in_period(ctx: Context) -> tuple[int, float | None]:
+    """``(answers, mean score)`` of the agency's ``case.rated`` answers in the period.
+
+    The same base as the ``satisfaction`` performance measure (scores 1 to 5, month of
+    the answer); the mean is None without answers.
+    """
+    if ctx.events is None:
+        return 0, None
+
+    def build() -> ir.Table:
+        events = ctx.mine()
+        assert events is not None
+        rated = m.rated_base(events)
+        rated = rated.filter(ctx.in_period(rated.month))
+        return rated.aggregate(answers=rated.count(), mean=rated.score.cast("float64").mean())
+
+    row = ctx.rows("satisfaction", build)[0]
+    answers = int(row["answers"] or 0)
+    return answers, (float(row["mean"]) if answers else None)
+
+
+def user_satisfaction(ctx: Context) -> Result:
+    links = (performance_link(ctx), ledger_link(ctx, "case.rated", _("Satisfaction answers")))
+    answers, mean = satisfaction_in_period(ctx)
+    if not answers or mean is None:
+        return no_data(
+            _("No applicant of this agency answered the satisfaction question in this period."),
+            *links,
+        )
+    return Result(
+        (mean - 1) / 4 * 100,
+        (
+            Fact(_("Answers to the satisfaction question"), shown_number(answers)),
+            Fact(_("Mean score (1 to 5)"), f"{mean:,.2f}"),
+        ),
+        links,
+    )
+
+
 def processing_time_against_deadline(ctx: Context) -> Result:
     links = (performance_link(ctx),)
     if ctx.events is None:
@@ -683,6 +722,21 @@ INDICATORS: tuple[Indicator, ...] = (
         "case) ÷ count(case.info_requested)",
         source=LOG,
         compute=information_requests_answered,
+    ),
+    Indicator(
+        code="RES3",
+        principle="responsiveness",
+        name={"th": "ความพึงพอใจของผู้รับบริการ", "en": "User satisfaction"},
+        definition={
+            "th": "ค่าเฉลี่ยของคะแนนที่ผู้ยื่นคำขอตอบคำถาม “ท่านพึงพอใจบริการนี้เพียงใด” ในช่วงเวลานี้ "
+            "(1 ไม่พอใจมาก ถึง 5 พอใจมาก) แปลงเป็น 0 ถึง 100 (1 = 0, 3 = 50, 5 = 100)",
+            "en": "The mean score of the answers applicants gave in the period to “How "
+            "satisfied are you with this service?”, from 1 (very dissatisfied) to 5 (very "
+            "satisfied), put on 0 to 100 (1 = 0, 3 = 50, 5 = 100).",
+        },
+        formula="100 * (mean(case.rated.score) - 1) ÷ 4",
+        source=LOG,
+        compute=user_satisfaction,
     ),
     Indicator(
         code="EFF1",

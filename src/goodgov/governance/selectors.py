@@ -70,6 +70,16 @@ def _has_plan_results(agency: Agency, year: int) -> bool:
     return indicators_achieved(agency, year) is not None  # a plan covers the year
 
 
+def _has_ratings(agency: Agency, year: int) -> bool:
+    """Whether any applicant of the agency answered the satisfaction question in ``year``."""
+    from goodgov.governance.indicators import Context, satisfaction_in_period
+    from goodgov.governance.periods import Period
+
+    events, _size = public_events()
+    answers, _mean = satisfaction_in_period(Context(agency, Period(year), events))
+    return answers > 0
+
+
 def _plans_url(agency: Agency) -> str:
     try:
         return reverse("performance:plans:agency", kwargs={"code": agency.code})
@@ -102,7 +112,13 @@ def _automatic(item: ItaItem, agency: Agency, year: int) -> tuple[str, Any, Any]
             return url, _("The agency's plan and its progress"), ""
         return "", "", _("No plan progress is published for the agency and year yet.")
     if item.auto == auto.SATISFACTION:
-        return "", "", _("No satisfaction survey is recorded on this platform yet.")
+        if _has_ratings(agency, year):
+            return (
+                reverse("performance:index") + "?" + urlencode({"agency": agency.code}),
+                _("User satisfaction in the service performance figures"),
+                "",
+            )
+        return "", "", _("No applicant of the agency answered the satisfaction question this year.")
     if item.auto == auto.COMPLAINT_CHANNEL:
         return "", "", _("The complaints service is not on this platform yet.")
     return "", "", ""
