@@ -21,11 +21,15 @@ whose indicators has data shows "no data yet".
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+import ibis
 import ibis.expr.types as ir
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +105,13 @@ class Context:
             return None
         return self.events.filter(self.events.agency == self.code)
 
+    def scored(self) -> ir.Table | None:
+        """The agency's entries the indicators read (all periods), from :func:`scored_events`."""
+        if self.events is None:
+            return None
+        events = scored_events(self.events)
+        return events.filter(events.agency == self.code)
+
     def in_period(self, month: ir.IntegerValue) -> ir.BooleanValue:
         return month.between(self.period.first_month, self.period.last_month)
 
@@ -110,6 +121,69 @@ class Context:
             self.cache[key] = build().to_pyarrow().to_pylist()
         rows: list[dict[str, Any]] = self.cache[key]
         return rows
+
+
+# The entries the indicators read, materialised once per event table ------------------------
+
+#: The actions the indicators read from the public log.
+SCORED_ACTIONS = (
+    *m.DECIDED,
+    "case.submitted",
+    "case.started",
+    "case.info_requested",
+    "case.info_provided",
+    "case.rated",
+    "document.issued",
+)
+
+_scored: dict[int, tuple[weakref.ref[ir.Table], ir.Table]] = {}
+_scored_lock = threading.RLock()
+
+
+def _forget(key: int) -> None:
+    with _scored_lock:
+        _scored.pop(key, None)
+
+
+def scored_events(events: ir.Table) -> ir.Table:
+    """The entries of :data:`SCORED_ACTIONS`, with only the columns the indicators read
+    (``legal_ground`` taken out of a decision's ``data``), as an in-memory table of the
+    backend of ``events``: made once per event table, so that every indicator of every
+    agency scored over the same table reads it instead of the Parquet copy again."""
+    key = id(events)
+    with _scored_lock:
+        held = _scored.get(key)
+        if held is not None and held[0]() is events:
+            return held[1]
+        # One table at a time: a scorecard made after the log's next export gets a new
+        # event table, and the in-memory copy of the previous one is dropped with it.
+        entries = events.filter(events.action.isin(SCORED_ACTIONS))
+        entries = entries.select(
+            "index",
+            "action",
+            "agency",
+            "at",
+            "at_us",
+            "case",
+            "reference",
+            "service",
+            "channel",
+            "due_us",
+            "sla_due_us",
+            "score",
+            legal_ground=ibis.ifelse(
+                entries.action.isin(m.DECIDED),
+                entries.data.cast("json")["legal_ground"].unwrap_as("string"),
+                ibis.null("string"),
+            ),
+        )
+        # A temporary table of the event table's connection (``Table.cache`` would do,
+        # but Ibis fails to drop its tables when they are collected).
+        name = f"scored_events_{uuid.uuid4().hex}"
+        table = events.get_backend().create_table(name, entries, temp=True)
+        _scored.clear()
+        _scored[key] = (weakref.ref(events, lambda _ref: _forget(key)), table)
+        return table
 
 
 # Relations over the event table -----------------------------------------------------------
@@ -125,16 +199,11 @@ def _decisions(ctx: Context) -> list[dict[str, Any]]:
     """
 
     def build() -> ir.Table:
-        events = ctx.mine()
+        events = ctx.scored()
         assert events is not None
         decided = events.filter(events.action.isin(m.DECIDED))
         decided = decided.filter(ctx.in_period(m.month_of(decided.at)))
-        decided = decided.select(
-            "reference",
-            "action",
-            decided_us=decided.at_us,
-            legal_ground=decided.data.cast("json")["legal_ground"].unwrap_as("string"),
-        )
+        decided = decided.select("reference", "action", "legal_ground", decided_us=decided.at_us)
         submitted = events.filter(events.action == "case.submitted")
         submitted = submitted.select(
             "channel",
@@ -249,7 +318,7 @@ def information_requests_answered(ctx: Context) -> Result:
         ledger_link(ctx, "case.info_requested", _("Requests for more information")),
         ledger_link(ctx, "case.info_provided", _("Information provided")),
     )
-    events = ctx.mine()
+    events = ctx.scored()
     if events is None:
         return no_data(_("No request for more information was made in this period."), *links)
     requests = events.filter(
@@ -290,7 +359,7 @@ def satisfaction_in_period(ctx: Context) -> tuple[int, float | None]:
         return 0, None
 
     def build() -> ir.Table:
-        events = ctx.mine()
+        events = ctx.scored()
         assert events is not None
         rated = m.rated_base(events)
         rated = rated.filter(ctx.in_period(rated.month))
@@ -390,7 +459,7 @@ def _plans_url(ctx: Context) -> str:
 
 def completion_rate(ctx: Context) -> Result:
     links = (performance_link(ctx), ledger_link(ctx, "case.started", _("Applications started")))
-    events = ctx.mine()
+    events = ctx.scored()
     waiting = _("No application to this agency was started in this period.")
     if events is None:
         return no_data(waiting, *links)
@@ -460,7 +529,7 @@ def decisions_with_document(ctx: Context) -> Result:
     rows = _decisions(ctx)
     if not rows:
         return no_data(NO_DECISIONS, *links)
-    events = ctx.mine()
+    events = ctx.scored()
     assert events is not None
     issued = events.filter(events.action == "document.issued").select("reference").distinct()
     with_document = {r["reference"] for r in issued.to_pyarrow().to_pylist()}
