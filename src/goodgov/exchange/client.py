@@ -97,7 +97,7 @@ def prepare(
             signing.H_PURPOSE: purpose,
         }
     )
-    created = created or dt.datetime.now(dt.UTC)
+    created = created or timezone.now()
     nonce = signing.new_nonce()
     if consent is not None:
         headers[signing.H_CONSENT] = consent

@@ -45,6 +45,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import timezone
 
 from goodgov.exchange import errors
 from goodgov.ledger import note
@@ -130,7 +131,7 @@ def issue(
     lifetime: int = LIFETIME,
 ) -> str:
     """A token for one request made on a consent that stands (the caller checks that)."""
-    issued = int((now or dt.datetime.now(dt.UTC)).timestamp())
+    issued = int((now or timezone.now()).timestamp())
     salt = _b64(secrets.token_bytes(16))
     payload = {
         "ref": reference,

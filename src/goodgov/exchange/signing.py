@@ -40,6 +40,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature as CryptoInvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import timezone
 from http_message_signatures import (
     HTTPMessageSigner,
     HTTPMessageVerifier,
@@ -357,7 +358,7 @@ def sign_request(
 ) -> str:
     """Add Content-Digest, Signature-Input and Signature; return the nonce used."""
     nonce = nonce or new_nonce()
-    created = created or dt.datetime.now(dt.UTC)
+    created = created or timezone.now()
     components = request_components(message.headers)
     try:
         _fast_sign(
@@ -408,7 +409,7 @@ def sign_response(message: Response, body: bytes, *, signer: note.Signer, key_id
     components = (
         RESPONSE_COMPONENTS if _signature_of(message.request.headers) else RESPONSE_COMPONENTS[:-1]
     )
-    created, nonce = dt.datetime.now(dt.UTC), new_nonce()
+    created, nonce = timezone.now(), new_nonce()
     try:
         _fast_sign(
             message,

@@ -54,6 +54,8 @@ def _signed(request_message: signing.Request, status: int, payload: dict[str, An
     return response
 
 
+# No cookie or session authenticates this view, so there is nothing for CSRF to protect:
+# each request is authenticated by its Ed25519 signature (exchange.access checks it).
 @csrf_exempt
 @require_POST
 @core_access.rule(

@@ -212,7 +212,7 @@ def render(chart: Chart) -> SafeString:
             if point.y is None:
                 continue
             out.append(
-                f'<g class="gg-chart__point" data-month="{m.month_label(point.month)}" '
+                f'<g class="gg-chart__point" data-month="{escape(m.month_label(point.month))}" '
                 f'transform="translate({_f(point.x)} {_f(point.y)})">'
                 f"{_marker(series.marker, series.colour)}</g>"
             )
