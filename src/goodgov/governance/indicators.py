@@ -9,9 +9,10 @@ it from. No indicator ever makes a number up: an indicator without a source of d
 always answers ``None`` and says what it is waiting for.
 
 Most indicators read the public event log only, as Ibis expressions over the analytics
-event table (:mod:`goodgov.performance.eventlog`; DuckDB over the Parquet copy), the same
-table and the same bases as the service performance measures, so anyone holding the
-public log can recompute them. The others say what else they read (the catalogue, the
+event table (:mod:`goodgov.performance.eventlog`; DuckDB over the Parquet copy, or the
+primary PostgreSQL database's view of it), the same table and the same bases as the
+service performance measures, so anyone holding the public log can recompute them. They
+are aggregated in the engine, for all agencies at once (see :func:`aggregates`). The others say what else they read (the catalogue, the
 agency's plan, its ITA answers, or the case records for ledger coverage).
 
 A principle's score is the mean of its indicators that have data; a principle none of
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import ibis
+import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,7 +94,6 @@ class Context:
     agency: Any  # goodgov.agencies.models.Agency
     period: Period
     events: ir.Table | None
-    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -105,134 +105,229 @@ class Context:
             return None
         return self.events.filter(self.events.agency == self.code)
 
-    def scored(self) -> ir.Table | None:
-        """The agency's entries the indicators read (all periods), from :func:`scored_events`."""
-        if self.events is None:
-            return None
-        events = scored_events(self.events)
-        return events.filter(events.agency == self.code)
-
     def in_period(self, month: ir.IntegerValue) -> ir.BooleanValue:
         return month.between(self.period.first_month, self.period.last_month)
 
-    def rows(self, key: str, build: Callable[[], ir.Table]) -> list[dict[str, Any]]:
-        """Run an expression once per context (several indicators share a relation)."""
-        if key not in self.cache:
-            self.cache[key] = build().to_pyarrow().to_pylist()
-        rows: list[dict[str, Any]] = self.cache[key]
-        return rows
+
+# What is kept of an event table --------------------------------------------------------
 
 
-# The entries the indicators read, materialised once per event table ------------------------
+@dataclass
+class _Held:
+    """The aggregates per agency computed over one event table, by relation and period."""
 
-#: The actions the indicators read from the public log.
-SCORED_ACTIONS = (
-    *m.DECIDED,
-    "case.submitted",
-    "case.started",
-    "case.info_requested",
-    "case.info_provided",
-    "case.rated",
-    "document.issued",
-)
+    events: weakref.ref[ir.Table]
+    aggregates: dict[tuple[str, int, int], dict[Any, dict[str, Any]]] = field(default_factory=dict)
 
-_scored: dict[int, tuple[weakref.ref[ir.Table], ir.Table]] = {}
-_scored_lock = threading.RLock()
+
+_held_tables: dict[int, _Held] = {}
+_held_lock = threading.RLock()
 
 
 def _forget(key: int) -> None:
-    with _scored_lock:
-        _scored.pop(key, None)
+    with _held_lock:
+        _held_tables.pop(key, None)
 
 
-def scored_events(events: ir.Table) -> ir.Table:
-    """The entries of :data:`SCORED_ACTIONS`, with only the columns the indicators read
-    (``legal_ground`` taken out of a decision's ``data``), as an in-memory table of the
-    backend of ``events``: made once per event table, so that every indicator of every
-    agency scored over the same table reads it instead of the Parquet copy again."""
+def _held(events: ir.Table) -> _Held:
+    """What is kept of ``events``, for as long as that event table lives (a few rows per
+    relation and period: a scorecard made after the log's next export gets a new table)."""
     key = id(events)
-    with _scored_lock:
-        held = _scored.get(key)
-        if held is not None and held[0]() is events:
-            return held[1]
-        # One table at a time: a scorecard made after the log's next export gets a new
-        # event table, and the in-memory copy of the previous one is dropped with it.
-        entries = events.filter(events.action.isin(SCORED_ACTIONS))
-        entries = entries.select(
-            "index",
-            "action",
-            "agency",
-            "at",
-            "at_us",
-            "case",
-            "reference",
-            "service",
-            "channel",
-            "due_us",
-            "sla_due_us",
-            "score",
-            legal_ground=ibis.ifelse(
-                entries.action.isin(m.DECIDED),
-                entries.data.cast("json")["legal_ground"].unwrap_as("string"),
-                ibis.null("string"),
-            ),
+    with _held_lock:
+        held = _held_tables.get(key)
+        if held is None or held.events() is not events:
+            held = _Held(weakref.ref(events, lambda _ref: _forget(key)))
+            _held_tables[key] = held
+        return held
+
+
+# What the indicators read of the log: aggregates per agency --------------------------------
+#
+# The indicators that read the public log read four relations of it, each holding every
+# agency's rows for one period: the decisions (each joined to its case's submission), the
+# requests for more information, the satisfaction answers and the applications started.
+# Each indicator declares, next to its function and with :func:`reads`, the aggregates it
+# needs of one relation; :func:`aggregates` groups each relation by agency once per event
+# table and period, with the aggregates of every indicator in one query. So the scorecards
+# of all agencies compile and run four queries in all, and no entry reaches Python: only
+# one row per agency and relation.
+
+Aggregates = Callable[[ir.Table], dict[str, ir.Value]]
+_READS: dict[str, list[Aggregates]] = {}
+
+
+def reads(relation: str) -> Callable[[Aggregates], Aggregates]:
+    """Declare the aggregates (name: Ibis expression over ``relation``'s rows of one
+    agency) that an indicator reads; names are unique across all indicators."""
+
+    def declare(aggregates: Aggregates) -> Aggregates:
+        _READS[relation].append(aggregates)
+        return aggregates
+
+    return declare
+
+
+def in_period(period: Period, month: ir.IntegerValue) -> ir.BooleanValue:
+    return month.between(period.first_month, period.last_month)
+
+
+@ibis.udf.scalar.builtin(name="json_extract_path")
+def _pg_json_member(document: idt.JSON, key: str) -> idt.JSON:
+    """PostgreSQL's ``json_extract_path``."""
+
+
+@ibis.udf.scalar.builtin(name="json_extract_path_text")
+def _pg_json_member_text(document: idt.JSON, key: str) -> str:  # type: ignore[empty-body]
+    """PostgreSQL's ``json_extract_path_text``."""
+
+
+@ibis.udf.scalar.builtin(name="json_typeof")
+def _pg_json_type(document: idt.JSON) -> str:  # type: ignore[empty-body]
+    """PostgreSQL's ``json_typeof``."""
+
+
+def _text_member(data: ir.StringValue, key: str, *, backend: str) -> ir.StringValue:
+    """The member ``key`` of a JSON object held as text when it is a string, else null.
+
+    Ibis's own ``unwrap_as("string")`` compiles to SQL that PostgreSQL rejects, so on
+    PostgreSQL this names PostgreSQL's JSON functions."""
+    document = data.cast("json")
+    if backend == "postgres":
+        member = _pg_json_member(document, key)
+        return ibis.ifelse(
+            _pg_json_type(member) == "string",
+            _pg_json_member_text(document, key),
+            ibis.null("string"),
         )
-        # A temporary table of the event table's connection (``Table.cache`` would do,
-        # but Ibis fails to drop its tables when they are collected).
-        name = f"scored_events_{uuid.uuid4().hex}"
-        table = events.get_backend().create_table(name, entries, temp=True)
-        _scored.clear()
-        _scored[key] = (weakref.ref(events, lambda _ref: _forget(key)), table)
-        return table
+    return document[key].unwrap_as("string")
 
 
-# Relations over the event table -----------------------------------------------------------
-
-
-def _decisions(ctx: Context) -> list[dict[str, Any]]:
-    """The agency's decisions in the period, each with its case's submission.
+def decisions_relation(events: ir.Table, period: Period) -> ir.Table:
+    """Every agency's decisions in the period, each with its case's submission.
 
     One row per ``case.approved``/``case.rejected`` whose Thai-time month is in the period,
     joined (as the performance measures join it) to the ``case.submitted`` of the same
-    agency and reference: ``action``, ``decided_us``, ``submitted_us``, ``due_us``,
-    ``sla_due_us``, ``channel``, ``legal_ground`` (refusals only).
+    agency and reference: ``agency``, ``action``, ``decided_us``, ``submitted_us``,
+    ``due_us``, ``sla_due_us``, ``channel``, ``legal_ground`` (refusals only), and
+    ``with_document``: whether the agency issued a document of the same reference.
     """
+    decided = events.filter(events.action.isin(m.DECIDED))
+    decided = decided.filter(in_period(period, m.month_of(decided.at)))
+    decided = decided.select(
+        "agency",
+        "reference",
+        "action",
+        legal_ground=_text_member(decided.data, "legal_ground", backend=events.get_backend().name),
+        decided_us=decided.at_us,
+    )
+    submitted = events.filter(events.action == "case.submitted")
+    submitted = submitted.select(
+        "channel",
+        "due_us",
+        "sla_due_us",
+        submitted_agency=submitted.agency,
+        submitted_reference=submitted.reference,
+        submitted_us=submitted.at_us,
+    )
+    joined = decided.join(
+        submitted,
+        [
+            decided.agency == submitted.submitted_agency,
+            decided.reference == submitted.submitted_reference,
+        ],
+    )
+    issued = events.filter(events.action == "document.issued")
+    issued = issued.select(issued_agency=issued.agency, issued_reference=issued.reference)
+    issued = issued.distinct()
+    joined = joined.left_join(
+        issued,
+        [joined.agency == issued.issued_agency, joined.reference == issued.issued_reference],
+    )
+    return joined.select(
+        "agency",
+        "action",
+        "decided_us",
+        "legal_ground",
+        "channel",
+        "due_us",
+        "sla_due_us",
+        "submitted_us",
+        with_document=joined.issued_reference.notnull(),
+    )
 
-    def build() -> ir.Table:
-        events = ctx.scored()
-        assert events is not None
-        decided = events.filter(events.action.isin(m.DECIDED))
-        decided = decided.filter(ctx.in_period(m.month_of(decided.at)))
-        decided = decided.select("reference", "action", "legal_ground", decided_us=decided.at_us)
-        submitted = events.filter(events.action == "case.submitted")
-        submitted = submitted.select(
-            "channel",
-            "due_us",
-            "sla_due_us",
-            submitted_reference=submitted.reference,
-            submitted_us=submitted.at_us,
-        )
-        joined = decided.join(submitted, decided.reference == submitted.submitted_reference)
-        return joined.select(
-            "reference",
-            "action",
-            "decided_us",
-            "legal_ground",
-            "channel",
-            "due_us",
-            "sla_due_us",
-            "submitted_us",
-        )
 
-    return ctx.rows("decisions", build)
+def requests_relation(events: ir.Table, period: Period) -> ir.Table:
+    """Every agency's requests for more information in the period: ``agency``, and
+    ``answered``: whether a ``case.info_provided`` of the same agency and reference
+    followed it."""
+    requests = events.filter(
+        (events.action == "case.info_requested") & in_period(period, m.month_of(events.at))
+    ).select("index", "agency", "reference", requested_us=events.at_us)
+    provided = events.filter(events.action == "case.info_provided")
+    provided = provided.select(
+        provided_agency=provided.agency,
+        provided_reference=provided.reference,
+        provided_us=provided.at_us,
+    )
+    joined = requests.left_join(
+        provided,
+        [
+            requests.agency == provided.provided_agency,
+            requests.reference == provided.provided_reference,
+            provided.provided_us > requests.requested_us,
+        ],
+    )
+    return joined.group_by("agency", "index").aggregate(answered=joined.provided_us.notnull().any())
 
 
-def _count_in_period(ctx: Context, action: str) -> int:
-    events = ctx.mine()
-    if events is None:
-        return 0
-    rows = events.filter((events.action == action) & ctx.in_period(m.month_of(events.at)))
-    return int(rows.count().to_pyarrow().as_py())
+def rated_relation(events: ir.Table, period: Period) -> ir.Table:
+    """Every agency's answers to the satisfaction question in the period: the
+    ``satisfaction`` performance measure's base (scores 1 to 5, month of the answer)."""
+    rated = m.rated_base(events)
+    return rated.filter(in_period(period, rated.month))
+
+
+def started_relation(events: ir.Table, period: Period) -> ir.Table:
+    """Every agency's applications started in the period, with ``submitted`` (since): the
+    ``completion_rate`` performance measure's base."""
+    started = m.started_base(events)
+    return started.filter(in_period(period, started.month))
+
+
+RELATIONS: dict[str, Callable[[ir.Table, Period], ir.Table]] = {
+    "decisions": decisions_relation,
+    "requests": requests_relation,
+    "rated": rated_relation,
+    "started": started_relation,
+}
+_READS.update({name: [] for name in RELATIONS})
+
+
+def aggregates(ctx: Context, relation: str) -> dict[str, Any]:
+    """The aggregates every indicator declared over ``relation``, for the context's agency
+    and period (an empty mapping when the agency has no row in it, or no events)."""
+    if ctx.events is None:
+        return {}
+    held = _held(ctx.events)
+    key = (relation, ctx.period.first_month, ctx.period.last_month)
+    with _held_lock:
+        found = held.aggregates.get(key)
+    if found is None:
+        rows = RELATIONS[relation](ctx.events, ctx.period)
+        named: dict[str, ir.Value] = {}
+        for declared in _READS[relation]:
+            values = declared(rows)
+            assert not set(values) & set(named), sorted(set(values) & set(named))
+            named.update(values)
+        table = rows.group_by("agency").aggregate(**named).to_pyarrow()
+        found = {row["agency"]: row for row in table.to_pylist()}
+        with _held_lock:
+            held.aggregates[key] = found
+    return found.get(ctx.code, {})
+
+
+def _int(row: dict[str, Any], name: str) -> int:
+    return int(row.get(name) or 0)
 
 
 # Shared shapes ----------------------------------------------------------------------------
@@ -292,25 +387,38 @@ NO_DECISIONS = _("No application of this agency was decided in this period.")
 # Indicators -----------------------------------------------------------------------------
 
 
+@reads("decisions")
+def _decided_within_sla_reads(d: ir.Table) -> dict[str, ir.Value]:
+    return {
+        "sla_decisions": d.count(where=d.sla_due_us.notnull()),
+        "sla_within": d.count(where=d.decided_us <= d.sla_due_us),
+    }
+
+
 def decided_within_sla(ctx: Context) -> Result:
     links = (performance_link(ctx), ledger_link(ctx, "case.submitted", _("Submissions")))
     if ctx.events is None:
         return no_data(NO_DECISIONS, *links)
-    rows = [r for r in _decisions(ctx) if r["sla_due_us"] is not None]
-    if not rows:
+    row = aggregates(ctx, "decisions")
+    decisions, within = _int(row, "sla_decisions"), _int(row, "sla_within")
+    if not decisions:
         return no_data(
             _("No decision in this period was on an application that recorded a service level."),
             *links,
         )
-    within = sum(1 for r in rows if r["decided_us"] <= r["sla_due_us"])
     return Result(
-        _percent(within, len(rows)),
+        _percent(within, decisions),
         (
-            Fact(_("Decisions on applications with a service level"), shown_number(len(rows))),
+            Fact(_("Decisions on applications with a service level"), shown_number(decisions)),
             Fact(_("Of which decided within the service level"), shown_number(within)),
         ),
         links,
     )
+
+
+@reads("requests")
+def _information_requests_answered_reads(r: ir.Table) -> dict[str, ir.Value]:
+    return {"requests": r.count(), "requests_answered": r.count(where=r.answered)}
 
 
 def information_requests_answered(ctx: Context) -> Result:
@@ -318,35 +426,24 @@ def information_requests_answered(ctx: Context) -> Result:
         ledger_link(ctx, "case.info_requested", _("Requests for more information")),
         ledger_link(ctx, "case.info_provided", _("Information provided")),
     )
-    events = ctx.scored()
-    if events is None:
+    row = aggregates(ctx, "requests")
+    requests, answered = _int(row, "requests"), _int(row, "requests_answered")
+    if not requests:
         return no_data(_("No request for more information was made in this period."), *links)
-    requests = events.filter(
-        (events.action == "case.info_requested") & ctx.in_period(m.month_of(events.at))
-    ).select("index", "reference", requested_us=events.at_us)
-    provided = events.filter(events.action == "case.info_provided").select(
-        provided_reference=events.reference, provided_us=events.at_us
-    )
-    joined = requests.left_join(
-        provided,
-        [
-            requests.reference == provided.provided_reference,
-            provided.provided_us > requests.requested_us,
-        ],
-    )
-    per_request = joined.group_by("index").aggregate(answered=joined.provided_us.notnull().any())
-    rows = per_request.to_pyarrow().to_pylist()
-    if not rows:
-        return no_data(_("No request for more information was made in this period."), *links)
-    answered = sum(1 for r in rows if r["answered"])
     return Result(
-        _percent(answered, len(rows)),
+        _percent(answered, requests),
         (
-            Fact(_("Requests for more information made"), shown_number(len(rows))),
+            Fact(_("Requests for more information made"), shown_number(requests)),
             Fact(_("Of which answered since"), shown_number(answered)),
         ),
         links,
     )
+
+
+@reads("rated")
+def _satisfaction_reads(r: ir.Table) -> dict[str, ir.Value]:
+    # As a float before averaging: PostgreSQL averages integers as numeric.
+    return {"answers": r.count(), "mean_score": r.score.cast("float64").mean()}
 
 
 def satisfaction_in_period(ctx: Context) -> tuple[int, float | None]:
@@ -355,19 +452,9 @@ def satisfaction_in_period(ctx: Context) -> tuple[int, float | None]:
     The same base as the ``satisfaction`` performance measure (scores 1 to 5, month of
     the answer); the mean is None without answers.
     """
-    if ctx.events is None:
-        return 0, None
-
-    def build() -> ir.Table:
-        events = ctx.scored()
-        assert events is not None
-        rated = m.rated_base(events)
-        rated = rated.filter(ctx.in_period(rated.month))
-        return rated.aggregate(answers=rated.count(), mean=rated.score.cast("float64").mean())
-
-    row = ctx.rows("satisfaction", build)[0]
-    answers = int(row["answers"] or 0)
-    return answers, (float(row["mean"]) if answers else None)
+    row = aggregates(ctx, "rated")
+    answers = _int(row, "answers")
+    return answers, (float(row["mean_score"]) if answers else None)
 
 
 def user_satisfaction(ctx: Context) -> Result:
@@ -388,39 +475,136 @@ def user_satisfaction(ctx: Context) -> Result:
     )
 
 
+@reads("decisions")
+def _processing_time_against_deadline_reads(d: ir.Table) -> dict[str, ir.Value]:
+    with_deadline = d.due_us.notnull()
+    allowed = d.due_us - d.submitted_us
+    taken = d.decided_us - d.submitted_us
+    # The share of the statutory time left, clamped to [0, 1]; 0 when no time was allowed.
+    left = ibis.ifelse(
+        allowed > 0,
+        ibis.least(1.0, ibis.greatest(0.0, 1.0 - taken.cast("float64") / allowed.cast("float64"))),
+        0.0,
+    )
+    # Sums of microseconds as exact decimals: past 2**63 µs (about 107 million days), a
+    # large agency's year would overflow 64-bit integers.
+    exact = "decimal(38, 0)"
+    return {
+        "deadline_decisions": d.count(where=with_deadline),
+        "deadline_time_left": left.sum(where=with_deadline),
+        "deadline_taken_us": taken.cast(exact).sum(where=with_deadline),
+        "deadline_allowed_us": allowed.cast(exact).sum(where=with_deadline),
+    }
+
+
 def processing_time_against_deadline(ctx: Context) -> Result:
     links = (performance_link(ctx),)
     if ctx.events is None:
         return no_data(NO_DECISIONS, *links)
-    rows = [r for r in _decisions(ctx) if r["due_us"] is not None]
-    if not rows:
+    row = aggregates(ctx, "decisions")
+    decisions = _int(row, "deadline_decisions")
+    if not decisions:
         return no_data(NO_DECISIONS, *links)
-    shares = []
-    for r in rows:
-        allowed = r["due_us"] - r["submitted_us"]
-        taken = r["decided_us"] - r["submitted_us"]
-        shares.append(min(1.0, max(0.0, 1.0 - taken / allowed)) if allowed > 0 else 0.0)
-    taken_total = sum(r["decided_us"] - r["submitted_us"] for r in rows)
-    allowed_total = sum(r["due_us"] - r["submitted_us"] for r in rows)
+    taken, allowed = _int(row, "deadline_taken_us"), _int(row, "deadline_allowed_us")
     return Result(
-        100.0 * sum(shares) / len(shares),
+        100.0 * float(row["deadline_time_left"]) / decisions,
         (
-            Fact(_("Decisions"), shown_number(len(rows))),
-            Fact(_("Average days taken"), shown_days(taken_total / len(rows))),
-            Fact(_("Average days allowed by law"), shown_days(allowed_total / len(rows))),
+            Fact(_("Decisions"), shown_number(decisions)),
+            Fact(_("Average days taken"), shown_days(taken / decisions)),
+            Fact(_("Average days allowed by law"), shown_days(allowed / decisions)),
         ),
         links,
     )
 
 
+#: The performance measure an agency's plan binds an indicator to, to set a target cost.
+COST_MEASURE = "cost_per_transaction"
+_PLAN_PERIODS = {None: "year", 1: "h1", 2: "h2"}  # goodgov.performance.models.Period
+
+
+def _cost_targets(ctx: Context) -> list[tuple[Any, Any]]:
+    """``(plan indicator, target)`` for each indicator of the agency's plan for the fiscal
+    year that is computed from the cost per transaction and has a target for the period
+    (the whole year, or the half-year)."""
+    try:
+        from goodgov.performance.models import IndicatorTarget
+        from goodgov.performance.plans import plan_for_year
+    except ImportError:
+        return []
+    plan = plan_for_year(ctx.agency, ctx.period.fiscal_year_ce)
+    if plan is None:
+        return []
+    targets = IndicatorTarget.objects.filter(
+        indicator__objective__plan=plan,
+        indicator__measure=COST_MEASURE,
+        fiscal_year=ctx.period.fiscal_year_ce,
+        period=_PLAN_PERIODS[ctx.period.half],
+    ).select_related("indicator")
+    ordered = targets.order_by("indicator__objective__number", "indicator__number", "pk")
+    return [(target.indicator, target.value) for target in ordered]
+
+
 def cost_per_transaction(ctx: Context) -> Result:
-    return no_data(
-        _(
-            "The agency has not entered its cost of delivering its services, nor a target "
-            "cost per transaction."
-        ),
-        performance_link(ctx),
-    )
+    """Scored against the target cost per transaction of the agency's plan: each plan
+    indicator bound to the ``cost_per_transaction`` measure with a target for the period
+    scores ``100 * min(1, target ÷ cost per transaction)`` (a cost of 0 scores 100); the
+    indicator is their mean. Without such a target there is nothing to score against."""
+    links: tuple[Link, ...] = (performance_link(ctx),)
+    plans = _plans_url(ctx)
+    if plans:
+        links += (Link(_("The agency's plan and its progress"), plans),)
+    bound = _cost_targets(ctx)
+    if not bound:
+        return no_data(
+            _(
+                "The agency's plan for this fiscal year sets no target cost per transaction "
+                "for this period, so there is nothing to score its cost against."
+            ),
+            *links,
+        )
+    from goodgov.performance.plans import measure_over
+
+    facts: list[Fact] = []
+    scores: list[float] = []
+    for indicator, target in bound:
+        cost = (
+            None
+            if ctx.events is None
+            else measure_over(
+                ctx.events,
+                m.by_code(COST_MEASURE),
+                agency=ctx.code,
+                service=indicator.measure_service,
+                first_month=ctx.period.first_month,
+                last_month=ctx.period.last_month,
+            )
+        )
+        services = indicator.measure_service or _("all services")
+        facts.append(
+            Fact(
+                _("Target cost per transaction, %(services)s (baht)") % {"services": services},
+                f"{target:,.2f}",
+            )
+        )
+        if cost is None:
+            continue
+        facts.append(
+            Fact(
+                _("Cost per transaction, %(services)s (baht)") % {"services": services},
+                f"{cost:,.2f}",
+            )
+        )
+        scores.append(100.0 if cost <= 0 else 100.0 * min(1.0, max(0.0, float(target / cost))))
+    if not scores:
+        return no_data(
+            _(
+                "The agency has not entered its cost for this period, or decided no "
+                "application in it: its cost per transaction is not known yet."
+            ),
+            *links,
+            facts=tuple(facts),
+        )
+    return Result(sum(scores) / len(scores), tuple(facts), links)
 
 
 def plan_indicators_achieved(ctx: Context) -> Result:
@@ -457,26 +641,22 @@ def _plans_url(ctx: Context) -> str:
         return ""
 
 
+@reads("started")
+def _completion_rate_reads(s: ir.Table) -> dict[str, ir.Value]:
+    return {"started": s.count(), "started_submitted": s.count(where=s.submitted)}
+
+
 def completion_rate(ctx: Context) -> Result:
     links = (performance_link(ctx), ledger_link(ctx, "case.started", _("Applications started")))
-    events = ctx.scored()
-    waiting = _("No application to this agency was started in this period.")
-    if events is None:
-        return no_data(waiting, *links)
-    base = m.started_base(events)
-    base = base.filter(ctx.in_period(base.month))
-    row = (
-        base.aggregate(started=base.count(), submitted=base.submitted.ifelse(1, 0).sum())
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
-    if not row["started"]:
-        return no_data(waiting, *links)
+    row = aggregates(ctx, "started")
+    started, submitted = _int(row, "started"), _int(row, "started_submitted")
+    if not started:
+        return no_data(_("No application to this agency was started in this period."), *links)
     return Result(
-        _percent(int(row["submitted"] or 0), int(row["started"])),
+        _percent(submitted, started),
         (
-            Fact(_("Applications started"), shown_number(int(row["started"]))),
-            Fact(_("Of which submitted since"), shown_number(int(row["submitted"] or 0))),
+            Fact(_("Applications started"), shown_number(started)),
+            Fact(_("Of which submitted since"), shown_number(submitted)),
         ),
         links,
     )
@@ -522,22 +702,23 @@ def ledger_coverage(ctx: Context) -> Result:
     )
 
 
+@reads("decisions")
+def _decisions_with_document_reads(d: ir.Table) -> dict[str, ir.Value]:
+    return {"decisions": d.count(), "decisions_with_document": d.count(where=d.with_document)}
+
+
 def decisions_with_document(ctx: Context) -> Result:
     links = (ledger_link(ctx, "document.issued", _("Documents issued")),)
     if ctx.events is None:
         return no_data(NO_DECISIONS, *links)
-    rows = _decisions(ctx)
-    if not rows:
+    row = aggregates(ctx, "decisions")
+    decisions, count = _int(row, "decisions"), _int(row, "decisions_with_document")
+    if not decisions:
         return no_data(NO_DECISIONS, *links)
-    events = ctx.scored()
-    assert events is not None
-    issued = events.filter(events.action == "document.issued").select("reference").distinct()
-    with_document = {r["reference"] for r in issued.to_pyarrow().to_pylist()}
-    count = sum(1 for r in rows if r["reference"] in with_document)
     return Result(
-        _percent(count, len(rows)),
+        _percent(count, decisions),
         (
-            Fact(_("Decisions"), shown_number(len(rows))),
+            Fact(_("Decisions"), shown_number(decisions)),
             Fact(_("Of which with a signed decision document"), shown_number(count)),
         ),
         links,
@@ -576,19 +757,38 @@ def ita_integrity_items_met(ctx: Context) -> Result:
     return _ita(ctx, integrity_only=True)
 
 
+#: What Python's ``str.strip`` strips (``str.isspace``): a legal ground made only of these
+#: states nothing. The engines' own trimming knows fewer (a test checks this list).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+@reads("decisions")
+def _refusals_with_legal_ground_reads(d: ir.Table) -> dict[str, ir.Value]:
+    refused = d.action == "case.rejected"
+    stated = d.legal_ground.translate(WHITESPACE, "").length() > 0
+    return {
+        "refusals": d.count(where=refused),
+        "refusals_grounded": d.count(where=refused & stated),
+    }
+
+
 def refusals_with_legal_ground(ctx: Context) -> Result:
     links = (ledger_link(ctx, "case.rejected", _("Refusals")),)
     waiting = _("No application of this agency was refused in this period.")
     if ctx.events is None:
         return no_data(waiting, *links)
-    rows = [r for r in _decisions(ctx) if r["action"] == "case.rejected"]
-    if not rows:
+    row = aggregates(ctx, "decisions")
+    refusals, grounded = _int(row, "refusals"), _int(row, "refusals_grounded")
+    if not refusals:
         return no_data(waiting, *links)
-    grounded = sum(1 for r in rows if (r["legal_ground"] or "").strip())
     return Result(
-        _percent(grounded, len(rows)),
+        _percent(grounded, refusals),
         (
-            Fact(_("Refusals"), shown_number(len(rows))),
+            Fact(_("Refusals"), shown_number(refusals)),
             Fact(_("Of which state their legal ground"), shown_number(grounded)),
         ),
         links,
@@ -599,18 +799,26 @@ def appeals_answered(ctx: Context) -> Result:
     return no_data(_("Appeals against decisions are not recorded on this platform yet."))
 
 
+@reads("decisions")
+def _decided_within_deadline_reads(d: ir.Table) -> dict[str, ir.Value]:
+    return {
+        "statutory_decisions": d.count(where=d.due_us.notnull()),
+        "statutory_within": d.count(where=d.decided_us <= d.due_us),
+    }
+
+
 def decided_within_deadline(ctx: Context) -> Result:
     links = (performance_link(ctx),)
     if ctx.events is None:
         return no_data(NO_DECISIONS, *links)
-    rows = [r for r in _decisions(ctx) if r["due_us"] is not None]
-    if not rows:
+    row = aggregates(ctx, "decisions")
+    decisions, within = _int(row, "statutory_decisions"), _int(row, "statutory_within")
+    if not decisions:
         return no_data(NO_DECISIONS, *links)
-    within = sum(1 for r in rows if r["decided_us"] <= r["due_us"])
     return Result(
-        _percent(within, len(rows)),
+        _percent(within, decisions),
         (
-            Fact(_("Decisions"), shown_number(len(rows))),
+            Fact(_("Decisions"), shown_number(decisions)),
             Fact(_("Of which decided within the statutory deadline"), shown_number(within)),
         ),
         links,
@@ -644,20 +852,22 @@ def _states_legal_basis(definition: dict[str, Any]) -> bool:
     return any(isinstance(b, dict) and b.get("act") for b in bases)
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+#: The channels the equity indicators compare.
+CHANNELS = ("online", "counter")
 
 
-def _by_channel(ctx: Context) -> dict[str, list[dict[str, Any]]]:
-    channels: dict[str, list[dict[str, Any]]] = {"online": [], "counter": []}
-    for row in _decisions(ctx):
-        if row["channel"] in channels:
-            channels[row["channel"]].append(row)
-    return channels
+@reads("decisions")
+def _channel_reads(d: ir.Table) -> dict[str, ir.Value]:
+    """Decisions per channel (both equity indicators read them)."""
+    return {f"{name}_decisions": d.count(where=d.channel == name) for name in CHANNELS}
+
+
+@reads("decisions")
+def _waiting_time_across_channels_reads(d: ir.Table) -> dict[str, ir.Value]:
+    # The median of integers: the middle one, or the mean of the two middle ones (exact,
+    # as microseconds are below 2**53); the same in DuckDB and PostgreSQL.
+    waited = d.decided_us - d.submitted_us
+    return {f"{name}_median_us": waited.median(where=d.channel == name) for name in CHANNELS}
 
 
 def _closeness(a: float, b: float) -> float:
@@ -675,14 +885,11 @@ def waiting_time_across_channels(ctx: Context) -> Result:
     links = (performance_link(ctx),)
     if ctx.events is None:
         return no_data(NEEDS_BOTH_CHANNELS, *links)
-    channels = _by_channel(ctx)
-    medians = {
-        name: _median([r["decided_us"] - r["submitted_us"] for r in rows])
-        for name, rows in channels.items()
-        if rows
-    }
+    row = aggregates(ctx, "decisions")
+    counts = {name: _int(row, f"{name}_decisions") for name in CHANNELS}
+    medians = {name: float(row[f"{name}_median_us"]) for name in CHANNELS if counts[name]}
     facts = tuple(
-        Fact(label, f"{shown_days(medians[name])} ({shown_number(len(channels[name]))})")
+        Fact(label, f"{shown_days(medians[name])} ({shown_number(counts[name])})")
         for name, label in (
             ("online", _("Median days to a decision, online (decisions)")),
             ("counter", _("Median days to a decision, at a counter (decisions)")),
@@ -694,18 +901,25 @@ def waiting_time_across_channels(ctx: Context) -> Result:
     return Result(_closeness(medians["online"], medians["counter"]), facts, links)
 
 
+@reads("decisions")
+def _outcomes_across_channels_reads(d: ir.Table) -> dict[str, ir.Value]:
+    approved = d.action == "case.approved"
+    return {f"{name}_approved": d.count(where=(d.channel == name) & approved) for name in CHANNELS}
+
+
 def outcomes_across_channels(ctx: Context) -> Result:
     links = (performance_link(ctx),)
     if ctx.events is None:
         return no_data(NEEDS_BOTH_CHANNELS, *links)
-    channels = _by_channel(ctx)
+    row = aggregates(ctx, "decisions")
+    counts = {name: _int(row, f"{name}_decisions") for name in CHANNELS}
     rates = {
-        name: _percent(sum(1 for r in rows if r["action"] == "case.approved"), len(rows))
-        for name, rows in channels.items()
-        if rows
+        name: _percent(_int(row, f"{name}_approved"), counts[name])
+        for name in CHANNELS
+        if counts[name]
     }
     facts = tuple(
-        Fact(label, f"{shown_number(rates[name])}% ({shown_number(len(channels[name]))})")
+        Fact(label, f"{shown_number(rates[name])}% ({shown_number(counts[name])})")
         for name, label in (
             ("online", _("Approved, online (decisions)")),
             ("counter", _("Approved, at a counter (decisions)")),
