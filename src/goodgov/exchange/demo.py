@@ -6,7 +6,11 @@
 - :func:`demo_rights` grants this node the access rights that the published services'
   fetched evidence needs from this node's own data services, so the node can ask itself.
 
-Both are idempotent: a second run writes nothing and records no event.
+- :func:`tracker_rights` lets every other node in the directory ask this node for its
+  record of the uses of a person's data (``tracker.uses``), for that person's data
+  tracker there.
+
+All are idempotent: a second run writes nothing and records no event.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from goodgov.exchange import directory, once_only, services, synthetic
+from goodgov.exchange import directory, once_only, remote_uses, services, synthetic
 from goodgov.exchange.models import AccessRight
 
 # Registry facts of the demo citizens, by the first twelve digits of their national ID:
@@ -120,6 +124,42 @@ def demo_rights(*, actor: Any = None) -> list[AccessRight]:
                 purposes=sorted(terms["purposes"] | set(keep.purposes if keep else [])),
                 legal_bases=sorted(terms["legal_bases"] | set(keep.legal_bases if keep else [])),
                 note="goodgov demo: this node asks its own registry (once-only evidence)",
+            )
+        )
+    return granted
+
+
+def tracker_rights(*, actor: Any = None, clients: Iterable[str] | None = None) -> list[AccessRight]:
+    """Grant ``clients`` (by default every other node in the directory) the right to ask
+    this node for its record of the uses of a person's data: ``tracker.uses``, its fields,
+    for the purpose ``data-subject-access`` on PDPA section 24(6). A right that already
+    covers that, or that an operator revoked, is left alone."""
+    me = directory.node_name()
+    names = sorted(set(clients) if clients is not None else set(directory.nodes()) - {me})
+    terms = {
+        "fields": set(remote_uses.FIELDS),
+        "purposes": {remote_uses.PURPOSE},
+        "legal_bases": {remote_uses.LEGAL_BASIS},
+    }
+    granted = []
+    for client in names:
+        right = AccessRight.objects.filter(
+            client=client, service=remote_uses.SERVICE, method=remote_uses.METHOD
+        ).first()
+        if right is not None and (
+            right.revoked_at is not None or all(terms[k] <= set(getattr(right, k)) for k in terms)
+        ):
+            continue
+        granted.append(
+            services.right_grant(
+                actor=actor,
+                client=client,
+                service=remote_uses.SERVICE,
+                method=remote_uses.METHOD,
+                fields=sorted(terms["fields"] | set(right.fields if right else [])),
+                purposes=sorted(terms["purposes"] | set(right.purposes if right else [])),
+                legal_bases=sorted(terms["legal_bases"] | set(right.legal_bases if right else [])),
+                note="the person's data tracker at that node (PDPA section 30)",
             )
         )
     return granted

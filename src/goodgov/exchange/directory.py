@@ -109,15 +109,25 @@ def signer() -> note.Signer:
     return key
 
 
-def published_services() -> dict[str, tuple[str, ...]]:
-    """The data services this node serves (``GOODGOV_EXCHANGE_SERVICES``) and their methods."""
-    from goodgov.exchange.registries import SERVICES
+#: Data services every node serves, whatever ``GOODGOV_EXCHANGE_SERVICES`` says, and that
+#: every node in the directory is taken to offer without listing them: a node's record of
+#: the uses of a person's data, for that person's data tracker at another node
+#: (:mod:`goodgov.exchange.remote_uses`). An access right is still needed to call them.
+EVERY_NODE: dict[str, tuple[str, ...]] = {"tracker": ("uses",)}
 
-    wanted = getattr(settings, "GOODGOV_EXCHANGE_SERVICES", list(SERVICES))
-    return {name: tuple(SERVICES[name]) for name in wanted if name in SERVICES}
+
+def published_services(*, every_node: bool = True) -> dict[str, tuple[str, ...]]:
+    """The data services this node serves (``GOODGOV_EXCHANGE_SERVICES``) and their
+    methods, and (unless ``every_node`` is false) those every node serves."""
+    from goodgov.exchange.registries import REGISTRIES
+
+    wanted = getattr(settings, "GOODGOV_EXCHANGE_SERVICES", list(REGISTRIES))
+    served = {name: tuple(REGISTRIES[name]) for name in wanted if name in REGISTRIES}
+    return {**served, **EVERY_NODE} if every_node else served
 
 
 def own_entry() -> dict[str, Any]:
+    """This node's directory entry; the services every node serves go without saying."""
     return {
         "name": node_name(),
         "agency": getattr(settings, "GOODGOV_EXCHANGE_AGENCY", ""),
@@ -125,7 +135,7 @@ def own_entry() -> dict[str, Any]:
         "public_key": signer().verifier.key,
         "services": [
             {"name": name, "methods": list(methods)}
-            for name, methods in published_services().items()
+            for name, methods in published_services(every_node=False).items()
         ],
     }
 
@@ -153,6 +163,8 @@ def _parse(data: Any, source: str) -> dict[str, Node]:
             raise DirectoryError(f"{source}: node {name!r} has a key named {verifier.name!r}")
         if name in nodes:
             raise DirectoryError(f"{source}: node {name!r} appears twice")
+        for service, methods in EVERY_NODE.items():
+            services[service] = tuple(dict.fromkeys((*services.get(service, ()), *methods)))
         nodes[name] = Node(name, base_url, public_key, str(item.get("agency", "")), services)
     return nodes
 
@@ -171,7 +183,7 @@ def nodes() -> dict[str, Node]:
             str(own["base_url"]).rstrip("/"),
             own["public_key"],
             own["agency"],
-            {s["name"]: tuple(s["methods"]) for s in own["services"]},
+            {**{s["name"]: tuple(s["methods"]) for s in own["services"]}, **EVERY_NODE},
         )
         return {me.name: me}
     try:

@@ -2,7 +2,9 @@
 
 Each method takes the request's query (a national ID) and returns the person's lookup
 hash and every field it knows; the provider then keeps only the fields the client's
-access right allows (:mod:`goodgov.exchange.provider`).
+access right allows (:func:`goodgov.exchange.services.exchange_serve`). Besides its
+registries, every node serves ``tracker.uses``: its record of the uses of the person's
+data, for the person's data tracker at another node.
 """
 
 from __future__ import annotations
@@ -117,7 +119,22 @@ def welfare_status(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     }
 
 
-SERVICES: dict[str, dict[str, Method]] = {
+def tracker_uses(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """This node's record of the uses of the person's data (``exchanges``: what it served
+    and asked about them; ``views``: officers who opened their record), for the person's
+    data tracker at another node. Empty lists, never "not found", for someone it never
+    handled. See :func:`goodgov.exchange.selectors.uses_record`."""
+    from goodgov.exchange.selectors import uses_record
+
+    key = person_hash(query)
+    return key, uses_record(key)
+
+
+#: The registries a node may publish, as ``GOODGOV_EXCHANGE_SERVICES`` names them.
+REGISTRIES: dict[str, dict[str, Method]] = {
     "population": {"person": population_person, "household": population_household},
     "welfare": {"status": welfare_status},
 }
+#: Every data service a node can serve: its registries, and what every node serves
+#: (:data:`goodgov.exchange.directory.EVERY_NODE`).
+SERVICES: dict[str, dict[str, Method]] = {**REGISTRIES, "tracker": {"uses": tracker_uses}}

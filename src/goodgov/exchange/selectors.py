@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -17,12 +18,16 @@ from goodgov.exchange.models import Consent, Exchange
 SERVICE_NAMES = {
     "population": _("Population registry"),
     "welfare": _("Welfare registry"),
+    "tracker": _("Record of uses of your data"),
 }
 METHOD_NAMES = {
     "person": _("personal details"),
     "household": _("household members"),
     "status": _("welfare payments"),
+    "uses": _("uses and views"),
 }
+TRACKER_SERVICE = "tracker"  # the data service behind this page (exchange.remote_uses)
+RECORD_LIMIT = 200  # rows of each kind a node lists, newest first
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,29 @@ class Use:
     legal_basis: str
     fields: list[str]
     outcome: str
+    node: str = ""  # the other node of the exchange
+    service_code: str = ""
+    recorded_by: tuple[str, ...] = ()  # the agencies whose records list this exchange
+    match: str = ""  # the same exchange in the other node's record has the same key
+    by: str = ""  # the agency that served or asked, when not this node (another's record)
+
+
+def match_key(nonce: str) -> str:
+    """What both nodes of one exchange can compute from its request nonce, and nobody
+    else can use: lets the tracker show an exchange that both recorded once."""
+    return hashlib.sha256(f"goodgov-tracker-match-v1\n{nonce}".encode()).hexdigest()[:32]
+
+
+def agency_label(node_name: str, cache: dict[str, str] | None = None) -> str:
+    """The name of the agency that runs ``node_name`` (its code, or the node's name, when
+    this node does not know the agency)."""
+    return _agency_name(node_name, {} if cache is None else cache)
+
+
+def this_node_label() -> str:
+    """The agency this node acts for, as the tracker names the records it keeps."""
+    agency = services.node_agency()
+    return agency.name if agency is not None else agency_label(directory.node_name())
 
 
 def _agency_name(node_name: str, cache: dict[str, str]) -> str:
@@ -66,25 +94,106 @@ def _basis_label(code: str) -> str:
     return str(services.LEGAL_BASES.get(code, code))
 
 
-def uses_of_person(person_hash: str, *, limit: int = 200) -> list[Use]:
+basis_label = _basis_label
+
+
+def service_label(service: str, method: str) -> str:
+    return f"{SERVICE_NAMES.get(service, service)}: {METHOD_NAMES.get(method, method)}"
+
+
+def role_label(role: str) -> str:
+    return str(dict(Role.choices).get(role, role)) if role else ""
+
+
+def uses_of_person(person_hash: str, *, limit: int = RECORD_LIMIT) -> list[Use]:
     """Every exchange of the person's data this node took part in, newest first."""
     names: dict[str, str] = {}
+    me = (this_node_label(),)
     rows = Exchange.objects.filter(person_hash=person_hash).order_by("-created_at", "-id")[:limit]
     return [
         Use(
             when=row.created_at,
             direction=row.direction,
             agency=_agency_name(row.peer, names),
-            officer_role=str(dict(Role.choices).get(row.actor_role, row.actor_role)),
-            service=f"{SERVICE_NAMES.get(row.service, row.service)}: "
-            f"{METHOD_NAMES.get(row.method, row.method)}",
+            officer_role=role_label(row.actor_role),
+            service=service_label(row.service, row.method),
             purpose=row.purpose,
             legal_basis=_basis_label(row.legal_basis),
             fields=list(row.fields),
             outcome=row.outcome,
+            node=row.peer,
+            service_code=row.service,
+            recorded_by=me,
+            match=match_key(row.nonce) if row.nonce else "",
         )
         for row in rows
     ]
+
+
+def uses_record(person_hash: str, *, limit: int = RECORD_LIMIT) -> dict[str, Any]:
+    """This node's record of the uses of one person's data, as the data service
+    ``tracker.uses`` answers it (:mod:`goodgov.exchange.remote_uses`), newest first.
+
+    ``exchanges``: what this node served to or asked of other nodes about the person;
+    ``views``: officers here who opened the person's record. Only this person's rows;
+    officers appear by role, never by name; the request nonce only as :func:`match_key`.
+    """
+    from goodgov.accounts.models import User
+    from goodgov.exchange import privacy
+    from goodgov.exchange.models import RecordView
+
+    try:
+        known = directory.nodes()
+    except directory.DirectoryError:
+        known = {}
+    exchanges = [
+        {
+            "at": row.created_at.isoformat(),
+            "direction": row.direction,
+            "node": row.peer,
+            "agency": known[row.peer].agency if row.peer in known else "",
+            "service": row.service,
+            "method": row.method,
+            "purpose": row.purpose,
+            "legal_basis": row.legal_basis,
+            "fields": list(row.fields),
+            "outcome": row.outcome,
+            "officer_role": row.actor_role,
+            "match": match_key(row.nonce) if row.nonce else "",
+        }
+        for row in Exchange.objects.filter(person_hash=person_hash).order_by("-created_at", "-id")[
+            :limit
+        ]
+    ]
+    views = []
+    person = User.objects.filter(national_id_hash=person_hash).first()
+    if person is not None:
+        for view in (
+            RecordView.objects.filter(person=person)
+            .select_related("agency", "case__version")
+            .order_by("-viewed_at", "-id")[:limit]
+        ):
+            definition = view.case.version.definition
+            views.append(
+                {
+                    "at": view.viewed_at.isoformat(),
+                    "agency": {
+                        "code": view.agency.code,
+                        "th": view.agency.name_th,
+                        "en": view.agency.name_en,
+                    },
+                    "officer_roles": list(view.officer_roles),
+                    "service": definition.get("name") or {},
+                    "reference": view.case.reference or "",
+                    "purpose": view.purpose,
+                    "legal_basis": privacy.terms(definition).basis,
+                    "laws": [
+                        {"act": item.get("act"), "section": item.get("section")}
+                        for item in definition.get("legal_basis", [])
+                    ],
+                }
+            )
+    return {"exchanges": exchanges, "views": views}
 
 
 def consents_of_person(person_hash: str) -> QuerySet[Consent]:
@@ -107,6 +216,7 @@ class View:
     reference: str
     purpose: str
     legal_basis: str
+    recorded_by: tuple[str, ...] = ()  # the agency whose record lists this view
 
 
 def _role_label(roles: list[str]) -> str:
@@ -118,7 +228,10 @@ def _role_label(roles: list[str]) -> str:
     return ", ".join(str(labels.get(r, r)) for r in roles)
 
 
-def views_of_person(person: Any, *, limit: int = 200) -> list[View]:
+roles_label = _role_label
+
+
+def views_of_person(person: Any, *, limit: int = RECORD_LIMIT) -> list[View]:
     """Every time an officer opened the person's record on this node, newest first."""
     from goodgov.exchange import privacy
     from goodgov.exchange.models import RecordView
@@ -129,6 +242,7 @@ def views_of_person(person: Any, *, limit: int = 200) -> list[View]:
         .order_by("-viewed_at", "-id")[:limit]
     )
     found = []
+    me = (this_node_label(),)
     for row in rows:
         definition = row.case.version.definition
         terms = privacy.terms(definition)
@@ -143,12 +257,62 @@ def views_of_person(person: Any, *, limit: int = 200) -> list[View]:
                 legal_basis="; ".join(
                     [str(services.LEGAL_BASES[terms.basis]), *privacy.laws(definition)]
                 ),
+                recorded_by=me,
             )
         )
     return found
 
 
-PURPOSES = {"case-processing": _("Case processing")}
+PURPOSES = {
+    "case-processing": _("Case processing"),
+    "data-subject-access": _("Your request to see the uses of your data"),
+}
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """What ``/me/data/`` lists: this node's records and those of the nodes it exchanged
+    the person's data with, merged, newest first."""
+
+    uses: list[Use]  # exchanges, without the requests made for this page itself
+    views: list[View]
+    access_requests: int  # requests for a record of uses (this page's own), all nodes
+    last_access_request: Any  # when the last of them was made, or None
+    nodes: list[Any]  # remote_uses.Answer, one per node asked
+
+
+def tracker(*, uses: list[Use], views: list[View], answers: list[Any] | None = None) -> Tracker:
+    """Merge this node's ``uses`` and ``views`` with the other nodes' ``answers``
+    (:func:`goodgov.exchange.remote_uses.ask_peers`).
+
+    One exchange between this node and another is in both records, with the same
+    :func:`match_key`: it is listed once, recorded by both. The requests for a record of
+    uses (the service ``tracker``, made to show this page) are counted, not listed.
+    """
+    answers = answers or []
+    merged = list(uses)
+    by_match = {(u.node, u.match): i for i, u in enumerate(merged) if u.match}
+    all_views = list(views)
+    for answer in answers:
+        for use in answer.uses:
+            mine = by_match.get((answer.node, use.match)) if use.match else None
+            if mine is not None and use.node == directory.node_name():
+                seen = merged[mine]
+                merged[mine] = replace(seen, recorded_by=(*seen.recorded_by, *use.recorded_by))
+            else:
+                merged.append(use)
+        all_views.extend(answer.views)
+    access = [u for u in merged if u.service_code == TRACKER_SERVICE]
+    listed = [u for u in merged if u.service_code != TRACKER_SERVICE]
+    listed.sort(key=lambda u: u.when, reverse=True)
+    all_views.sort(key=lambda v: v.when, reverse=True)
+    return Tracker(
+        uses=listed,
+        views=all_views,
+        access_requests=len(access),
+        last_access_request=max((u.when for u in access), default=None),
+        nodes=answers,
+    )
 
 
 def person_export(person: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from goodgov.exchange import (
     directory,
     erasure,
     errors,
+    remote_uses,
     ropa,
     selectors,
     services,
@@ -84,13 +85,25 @@ def serve(request: HttpRequest, service: str, method: str) -> HttpResponse:
 @core_access.rule(core_access.SIGNED_IN, "the person only: the uses of their own data")
 def data_tracker(request: HttpRequest) -> HttpResponse:
     person_hash = getattr(request.user, "national_id_hash", None)
+    # First the other nodes' records (asked as this person, and recorded here), then ours,
+    # which then include these very requests.
+    answers = remote_uses.ask_peers(person=request.user) if person_hash else []
+    tracker = selectors.tracker(
+        uses=selectors.uses_of_person(person_hash) if person_hash else [],
+        views=selectors.views_of_person(request.user),
+        answers=answers,
+    )
     return render(
         request,
         "exchange/tracker.html",
         {
             "has_id": bool(person_hash),
-            "uses": selectors.uses_of_person(person_hash) if person_hash else [],
-            "views": selectors.views_of_person(request.user),
+            "tracker": tracker,
+            "uses": tracker.uses,
+            "views": tracker.views,
+            "nodes": tracker.nodes,
+            "unreachable": [a for a in tracker.nodes if not a.fetched],
+            "fetched": [a for a in tracker.nodes if a.fetched],
             "consents": list(selectors.consents_of_person(person_hash)) if person_hash else [],
             "now": timezone.now(),
             "correction": catalogue_selectors.service_detail(PDPA_CORRECTION),

@@ -238,6 +238,7 @@ class Command(BaseCommand):
 
             exchange_demo.register_citizens(CITIZENS)
             exchange_demo.demo_rights()
+            exchange_demo.tracker_rights()
         self._print_table()
 
     def _check_place(self) -> None:

@@ -6,6 +6,8 @@
 - ``revoke --client NODE --service S --method M``
 - ``call --node NODE --service S --method M --id ID --purpose P (--legal-basis B | --consent REF)``
 - ``consent --id ID --client NODE --service S --purpose P [--days 365]``: record a consent.
+- ``tracker-rights [--clients a,b]``: let the other nodes of the directory (or those named)
+  ask this node for its record of the uses of a person's data (``tracker.uses``).
 - ``purge-nonces``: forget nonces too old to matter.
 """
 
@@ -30,7 +32,7 @@ def _list(text: str) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Data exchange between nodes. Actions: people, node, grant, revoke, call, consent, purge-nonces."
+    help = "Data exchange between nodes. Actions: people, node, grant, revoke, call, consent, tracker-rights, purge-nonces."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -65,6 +67,13 @@ class Command(BaseCommand):
         consent.add_argument("--service", required=True)
         consent.add_argument("--purpose", required=True)
         consent.add_argument("--days", type=int, default=365)
+        tracker = sub.add_parser(
+            "tracker-rights",
+            help="Let other nodes ask this node for its record of a person's data uses.",
+        )
+        tracker.add_argument(
+            "--clients", default="", help="comma-separated; default: every other node"
+        )
         sub.add_parser("purge-nonces", help="Forget expired request nonces.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -154,6 +163,18 @@ class Command(BaseCommand):
             expires_at=timezone.now() + dt.timedelta(days=options["days"]),
         )
         self.stdout.write(str(consent.reference))
+
+    def _tracker_rights(self, options: dict[str, Any]) -> None:
+        from goodgov.exchange import demo
+
+        try:
+            granted = demo.tracker_rights(clients=_list(options["clients"]) or None)
+        except directory.DirectoryError as error:
+            raise CommandError(str(error)) from error
+        for right in granted:
+            self.stdout.write(f"granted {right}")
+        if not granted:
+            self.stdout.write("nothing to grant")
 
     def _purge_nonces(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"forgot {services.nonces_purge()} nonces")
