@@ -1,6 +1,6 @@
 """Submission benchmark: how many applications a second goodgov takes on this machine.
 
-N concurrent clients (one process, httpx.AsyncClient) each sign in as their own
+N concurrent clients (one process, asyncio) each sign in as their own
 citizen and submit applications through the JSON API, ``POST /api/v1/cases``, to the
 platform served by gunicorn on PostgreSQL. Then the same load goes to a bare Django
 view that inserts one row (``bench/bare/``), served the same way on the same database:
@@ -8,6 +8,7 @@ the framework's limit here. The ratio of the two is the platform's overhead.
 
     .venv/bin/python bench/submit.py                    # 32 clients, 20 s each half
     .venv/bin/python bench/submit.py --clients 64 --requests 5000 --write-docs
+    .venv/bin/python bench/submit.py --profile 600      # CPU and SQL a submission, no HTTP
 
 With ``GOODGOV_DATABASE_URL`` set (PostgreSQL), a fresh database ``<name>_bench`` is
 made on that server; otherwise ``scripts/pg-start --durable`` starts a throwaway one
@@ -59,6 +60,9 @@ class Result:
     errors: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
     client_cpu: float = 0.0  # seconds of this process's CPU while driving the load
+    completed: int = 0  # responses, warm-up included (what the server CPU below served)
+    server_cpu: float = 0.0  # seconds of CPU of gunicorn (master and workers) meanwhile
+    database_cpu: float = 0.0  # seconds of CPU of the PostgreSQL backends serving it
 
     @property
     def ok(self) -> int:
@@ -84,6 +88,12 @@ class Result:
             "p99_ms": round(self.percentile_ms(99), 1),
             "elapsed_s": round(self.elapsed, 1),
             "client_cpu_pct": round(100 * self.client_cpu / self.elapsed) if self.elapsed else 0,
+            "server_cpu_ms": (
+                round(1000 * self.server_cpu / self.completed, 2) if self.completed else None
+            ),
+            "database_cpu_ms": (
+                round(1000 * self.database_cpu / self.completed, 2) if self.completed else None
+            ),
         }
 
 
@@ -205,6 +215,131 @@ def setup_platform(clients: int) -> dict[str, Any]:
     }
 
 
+def profile_submissions(
+    count: int,
+    sessions: list[str],
+    csrf: str,
+    profile_out: str | None,
+    *,
+    bare: bool,
+    warmup: int | None = None,
+) -> dict[str, Any]:
+    """CPU and SQL per submission, in this process: the WSGI application (for the
+    platform every middleware, django-ninja, the service) called directly with the
+    requests the benchmark's clients send, after ``count // 10`` uncounted ones. Returns
+    CPU ms of this process and of its PostgreSQL backend per request, and SQL
+    statements per request by kind. Wall-clock time on a shared machine is noise; CPU
+    time much less so.
+    """
+    import cProfile
+    import io
+    import pstats
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goodgov.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+
+    application = get_wsgi_application()
+    path = "/submit" if bare else "/api/v1/cases"
+    cookie = f"{settings.SESSION_COOKIE_NAME}=%s; {settings.CSRF_COOKIE_NAME}={csrf}"
+    statements: list[str] = []
+
+    def count_sql(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def submit(n: int) -> int:
+        body = json.dumps(
+            {
+                "service": SERVICE_CODE,
+                "answers": {**ANSWERS, "shop_name": f"Shop {n}"},
+                "declaration": True,
+            }
+        ).encode()
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "wsgi.version": (1, 0),
+        }
+        if sessions:
+            environ["HTTP_COOKIE"] = cookie % sessions[n % len(sessions)]
+            environ["HTTP_X_CSRFTOKEN"] = csrf
+        status: list[str] = []
+
+        def start_response(line: str, headers: Any, *exc_info: Any) -> Any:
+            status.append(line)
+            return lambda data: None
+
+        chunks = application(environ, start_response)
+        b"".join(chunks)
+        getattr(chunks, "close", lambda: None)()
+        return int(status[0].split()[0])
+
+    for n in range(count // 10 if warmup is None else warmup):  # imports, caches, connection
+        if submit(n) != 201:
+            sys.exit("bench: a warm-up submission failed")
+    pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+
+    def backend_cpu() -> float:
+        return process_cpu(pid) if pid is not None else 0.0
+
+    profiler = cProfile.Profile(time.process_time) if profile_out else None
+    with connection.execute_wrapper(count_sql):
+        cpu0, pg0 = time.process_time(), backend_cpu()
+        if profiler:
+            profiler.enable()
+        for n in range(count):
+            status = submit(n)
+            if status != 201:
+                sys.exit(f"bench: submission answered {status}")
+        if profiler:
+            profiler.disable()
+        cpu, pg = time.process_time() - cpu0, backend_cpu() - pg0
+    if profiler and profile_out:
+        profiler.dump_stats(profile_out)
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
+        sys.stderr.write(text.getvalue())
+    kinds = Counter(s.split(None, 1)[0].upper() for s in statements)
+    # Transaction control is not a statement of its own on PostgreSQL (psycopg opens
+    # transactions implicitly); SQLite's explicit BEGIN is counted apart.
+    control = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+    return {
+        "requests": count,
+        "python_cpu_ms": round(1000 * cpu / count, 2),
+        "postgresql_cpu_ms": round(1000 * pg / count, 2) if pid is not None else None,
+        "statements": round(sum(v for k, v in kinds.items() if k not in control) / count, 2),
+        "by_kind": {k: round(v / count, 2) for k, v in sorted(kinds.items())},
+        "python_calls": (
+            round(pstats.Stats(profiler).total_calls / count)  # type: ignore[attr-defined]
+            if profiler
+            else None
+        ),
+    }
+
+
 def setup_bare() -> None:
     """Create the bare project's table (it has no migrations)."""
     import django
@@ -247,6 +382,7 @@ def gunicorn(
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     server = subprocess.Popen(command, env=env, cwd=REPO)
+    SERVER_PIDS[f"http://127.0.0.1:{port}"] = server.pid
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -267,6 +403,44 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU (user and system) a process has used, 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU of a process and its children (gunicorn's master and workers)."""
+    total = process_cpu(pid)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                total += process_cpu(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def database_backends(url: str) -> list[int]:
+    """The PostgreSQL backends connected to the benchmark's database (gunicorn's workers
+    keep theirs for the run: ``GOODGOV_DB_CONN_MAX_AGE``)."""
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+SERVER_PIDS: dict[str, int] = {}
 
 
 # --- load ---------------------------------------------------------------------------
@@ -384,6 +558,7 @@ async def drive(
                 except Exception as error:  # counted, and the client goes on
                     kind = type(error).__name__
                 done = time.perf_counter()
+                result.completed += 1
                 if sent < measure_from:
                     continue
                 if not first_measured:
@@ -429,6 +604,10 @@ def run_half(
 ) -> Result:
     probe(base_url, path, clients[0], what)
     result = Result(what, len(clients), workers, args.threads)
+    server_pid = SERVER_PIDS.get(base_url)
+    backends = database_backends(args.database_url) if args.database_url else []
+    server_before = tree_cpu(server_pid) if server_pid else 0.0
+    database_before = {b: process_cpu(b) for b in backends}
     cpu_before = time.process_time()
     asyncio.run(
         drive(
@@ -443,12 +622,17 @@ def run_half(
         )
     )
     result.client_cpu = time.process_time() - cpu_before
+    result.server_cpu = (tree_cpu(server_pid) - server_before) if server_pid else 0.0
+    # Each worker keeps its connection; those opened during the run count from zero.
+    backends = database_backends(args.database_url) if args.database_url else []
+    result.database_cpu = sum(process_cpu(b) - database_before.get(b, 0.0) for b in backends)
     s = result.summary()
     print(
         f"{what:9} {s['requests_per_s']:8.1f} req/s  p50 {s['p50_ms']:6.1f} ms  "
         f"p95 {s['p95_ms']:6.1f} ms  p99 {s['p99_ms']:6.1f} ms  errors {s['errors']}"
         + (f" {s['error_kinds']}" if s["errors"] else "")
-        + f"  ({s['ok']} in {s['elapsed_s']} s; client CPU {s['client_cpu_pct']} %)",
+        + f"  ({s['ok']} in {s['elapsed_s']} s; client CPU {s['client_cpu_pct']} %; "
+        f"CPU ms a request: gunicorn {s['server_cpu_ms']}, PostgreSQL {s['database_cpu_ms']})",
         flush=True,
     )
     return result
@@ -509,6 +693,9 @@ def render_results(
         f"- Ratio platform / bare: **{ratio:.2f}** (target ≥ {TARGET_RATIO}: {mark[ratio_met]}).",
         f"- Platform p95: **{p['p95_ms']} ms** (target ≤ {TARGET_P95_MS:g} ms at 32 clients: "
         f"{mark[p95_met]}).",
+        f"- CPU per request (warm-up included): platform {p['server_cpu_ms']} ms in gunicorn "
+        f"and {p['database_cpu_ms']} ms in PostgreSQL; bare view {b['server_cpu_ms']} ms and "
+        f"{b['database_cpu_ms']} ms.",
         "",
         f"Machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram']} RAM; "
         f"Python {facts['python']}, Django {facts['django']}, gunicorn {facts['gunicorn']}, "
@@ -532,19 +719,28 @@ def write_docs(text: str) -> None:
 # --- main ---------------------------------------------------------------------------
 
 
-def run_child(env: dict[str, str], role: str, *extra: str) -> str:
+def run_child(env: dict[str, str], role: str, *extra: str, stdin: str | None = None) -> str:
     """Run a set-up function of this file in a child process with that environment."""
     completed = subprocess.run(
         [sys.executable, __file__, "--child", role, *extra],
         env=env,
         cwd=REPO,
+        input=stdin,
         capture_output=True,
         text=True,
     )
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
         sys.exit(f"bench: set-up ({role}) failed")
+    if completed.stderr and role == "profile":
+        sys.stderr.write(completed.stderr)
     return completed.stdout
+
+
+def profile_args(args: argparse.Namespace) -> list[str]:
+    return ["--profile", str(args.profile)] + (
+        ["--profile-out", args.profile_out] if args.profile_out else []
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -567,7 +763,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg-port", type=int, default=55433, help="port of a started PostgreSQL")
     parser.add_argument("--only", choices=["platform", "bare"], help="run one half only")
     parser.add_argument("--write-docs", action="store_true", help="rewrite docs/benchmarks.md")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="instead of the load: N submissions in-process (the WSGI app called directly), "
+        "reporting CPU ms and SQL statements per submission",
+    )
+    parser.add_argument(
+        "--profile-out", help="with --profile: also run cProfile and write its stats here"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.set_defaults(database_url=None)
     return parser.parse_args(argv)
 
 
@@ -579,8 +786,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.child == "bare":
         setup_bare()
         return 0
-    if args.write_docs and args.only:
-        sys.exit("bench: --write-docs needs both halves (drop --only)")
+    if args.child == "profile":
+        made = json.loads(sys.stdin.read())
+        measured = profile_submissions(
+            args.profile,
+            made.get("sessions", []),
+            made.get("csrf", ""),
+            args.profile_out,
+            bare=args.only == "bare",
+        )
+        print(json.dumps(measured))
+        return 0
+    if args.write_docs and (args.only or args.profile):
+        sys.exit("bench: --write-docs needs both halves under load (drop --only, --profile)")
 
     facts = machine()
     if facts["load"] != "?" and float(facts["load"]) > 0.5:
@@ -597,6 +815,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Result] = {}
     with postgresql(args) as server_url, tempfile.TemporaryDirectory() as data_dir:
         url = fresh_database(server_url)
+        args.database_url = url
         facts.update(server_facts(url))
         (Path(data_dir) / "static").mkdir()
         base_env = {
@@ -619,17 +838,24 @@ def main(argv: list[str] | None = None) -> int:
             made = json.loads(
                 run_child(env, "platform", "--clients", str(args.clients)).splitlines()[-1]
             )
-            clients = [
-                {
-                    "cookies": {made["session_cookie"]: key, made["csrf_cookie"]: made["csrf"]},
-                    "headers": {"X-CSRFToken": made["csrf"]},
-                }
-                for key in made["sessions"]
-            ]
-            with gunicorn("goodgov.wsgi", env, args.workers, args.threads) as base:
-                results["platform"] = run_half(
-                    "platform", base, "/api/v1/cases", clients, args, args.workers
-                )
+            if args.profile:
+                out = run_child(env, "profile", *profile_args(args), stdin=json.dumps(made))
+                print("platform  " + out.strip().splitlines()[-1], flush=True)
+            else:
+                clients = [
+                    {
+                        "cookies": {
+                            made["session_cookie"]: key,
+                            made["csrf_cookie"]: made["csrf"],
+                        },
+                        "headers": {"X-CSRFToken": made["csrf"]},
+                    }
+                    for key in made["sessions"]
+                ]
+                with gunicorn("goodgov.wsgi", env, args.workers, args.threads) as base:
+                    results["platform"] = run_half(
+                        "platform", base, "/api/v1/cases", clients, args, args.workers
+                    )
 
         if args.only in (None, "bare"):
             env = {
@@ -641,10 +867,14 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             }
             run_child(env, "bare")
-            with gunicorn("bare.wsgi", env, args.workers, args.threads) as base:
-                results["bare"] = run_half(
-                    "bare", base, "/submit", [{}] * args.clients, args, args.workers
-                )
+            if args.profile:
+                out = run_child(env, "profile", *profile_args(args), "--only", "bare", stdin="{}")
+                print("bare      " + out.strip().splitlines()[-1], flush=True)
+            else:
+                with gunicorn("bare.wsgi", env, args.workers, args.threads) as base:
+                    results["bare"] = run_half(
+                        "bare", base, "/submit", [{}] * args.clients, args, args.workers
+                    )
 
     if len(results) == 2:
         platform_result, bare = results["platform"], results["bare"]

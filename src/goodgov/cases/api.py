@@ -9,13 +9,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from goodgov.cases import access, selectors, services
 from goodgov.cases.models import Case
-from goodgov.catalogue.models import Service
 
 router = Router(tags=["cases"])
 
@@ -81,12 +79,9 @@ def submit_case(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
 
     All or nothing: if anything is wrong, no draft is left behind.
     """
-    service = get_object_or_404(
-        Service.objects.select_related("current", "agency"),
-        code=payload.service,
-        active=True,
-        current__isnull=False,
-    )
+    service = selectors.service_taking_applications(payload.service)
+    if service is None:
+        raise Http404
     try:
         case = services.case_file(
             actor=request.user,

@@ -10,3 +10,11 @@ def record(**kwargs: Any) -> Any:
     from goodgov.ledger.services import record as _record
 
     return _record(**kwargs)
+
+
+def record_all(entries: Any) -> Any:
+    """``ledger.record_all([{actor, action, subject, agency, public, private}, ...])``:
+    several events of one change in one ``INSERT``, in order."""
+    from goodgov.ledger.services import record_all as _record_all
+
+    return _record_all(entries)

@@ -18,12 +18,20 @@ log = logging.getLogger(__name__)
 @task()
 def email_message(message_id: int) -> None:
     """Email a copy of an in-app message; a failure counts an attempt and raises (retry)."""
-    message = Message.objects.select_related("user").get(pk=message_id)
-    if message.emailed_at is not None or not message.user.email:
+    # Three columns, not two model instances: this runs after every submission.
+    row = (
+        Message.objects.filter(pk=message_id, emailed_at__isnull=True)
+        .values_list("subject", "body", "user__email")
+        .first()
+    )
+    if row is None:
         return
-    body = f"{message.body}\n\n{settings.BASE_URL}"
+    subject, text, email = row
+    if not email:
+        return
+    body = f"{text}\n\n{settings.BASE_URL}"
     try:
-        send_mail(message.subject, body, None, [message.user.email], fail_silently=False)
+        send_mail(subject, body, None, [email], fail_silently=False)
     except Exception:
         Message.objects.filter(pk=message_id).update(email_attempts=F("email_attempts") + 1)
         log.exception("email for message %s failed", message_id)

@@ -1,0 +1,58 @@
+"""`bench/submit.py --profile` at a tiny scale, so the submission benchmark's in-process
+measurement cannot rot unnoticed: it files real applications and counts their statements."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from goodgov.cases.models import Case
+from goodgov.catalogue.services import service_publish
+from goodgov.ledger.models import Event
+from tests.conftest import TEST_DEFINITION
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_submit", REPO / "bench" / "submit.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the email copy runs after each
+def test_the_in_process_profile_files_applications_and_counts_statements(
+    bench: ModuleType, agency: Any, citizen_a: Any
+) -> None:
+    # given: the benchmark's service and a signed-in citizen, as its set-up makes them
+    definition = copy.deepcopy(TEST_DEFINITION)
+    definition["code"] = bench.SERVICE_CODE
+    service_publish(actor=None, definition=definition, source="bench")
+    session = SessionStore()
+    session[SESSION_KEY] = str(citizen_a.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = citizen_a.get_session_auth_hash()
+    session.create()
+    # when
+    measured = bench.profile_submissions(
+        5, [session.session_key], "x" * 32, None, bare=False, warmup=2
+    )
+    # then
+    assert Case.objects.filter(applicant=citizen_a, state="submitted").count() == 7
+    assert Event.objects.filter(action="case.submitted").count() == 7
+    assert measured["requests"] == 5 and measured["python_cpu_ms"] > 0
+    assert measured["statements"] == 9
+    kinds = {k: v for k, v in measured["by_kind"].items() if k != "BEGIN"}  # SQLite's
+    assert kinds == {"INSERT": 4, "SELECT": 4, "UPDATE": 1}
