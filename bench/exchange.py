@@ -125,7 +125,9 @@ def main() -> None:
         help="threads per gunicorn worker (gthread workers, with keep-alive); 0: sync workers",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="profile the client (first row) to stderr"
+        "--profile",
+        action="store_true",
+        help="profile the client's CPU time (first row, one in flight) to stderr",
     )
     args = parser.parse_args()
 
@@ -249,7 +251,7 @@ def main() -> None:
             if args.profile and not results:
                 import cProfile
 
-                profile = cProfile.Profile()
+                profile = cProfile.Profile(time.process_time)  # CPU, not waiting
                 profile.enable()
             t0 = time.perf_counter()
             if profile is not None:  # in this thread, where the profiler sees it

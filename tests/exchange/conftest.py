@@ -18,6 +18,7 @@ import yaml
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
+from goodgov.exchange import client as exchange_client
 from goodgov.exchange import directory, services, synthetic
 from goodgov.exchange.models import AccessRight
 from goodgov.ledger import note
@@ -28,6 +29,23 @@ STRANGER = note.Signer.generate("stranger")
 IMPOSTOR = note.Signer.generate("tbnk")  # the client's name, another key
 
 PERSON_FIELDS = ["given_name_th", "family_name_th", "birth_date", "age", "address"]
+
+
+def ask(transport: Any, person: str, **overrides: Any) -> exchange_client.Result:
+    """Node tbnk asks ddg for a person's record (elderly allowance, PDPA 24(4)), through
+    ``transport``; ``overrides`` change any argument of the call."""
+    arguments: dict[str, Any] = {
+        "node": "ddg",
+        "service": "population",
+        "method": "person",
+        "national_id_value": person,
+        "purpose": "elderly-allowance",
+        "legal_basis": "pdpa-24-4",
+        "identity": CLIENT,
+        "transport": transport,
+    }
+    arguments.update(overrides)
+    return exchange_client.call(**arguments)
 
 
 def write_directory(path: Path, provider_url: str, *, provider_key: str | None = None) -> Path:

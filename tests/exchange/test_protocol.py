@@ -24,24 +24,10 @@ from tests.exchange.conftest import (
     IMPOSTOR,
     PERSON_FIELDS,
     STRANGER,
+    ask,
     clear_directory_cache,
     write_directory,
 )
-
-
-def ask(transport: Any, person: str, **overrides: Any) -> exchange_client.Result:
-    arguments: dict[str, Any] = {
-        "node": "ddg",
-        "service": "population",
-        "method": "person",
-        "national_id_value": person,
-        "purpose": "elderly-allowance",
-        "legal_basis": "pdpa-24-4",
-        "identity": CLIENT,
-        "transport": transport,
-    }
-    arguments.update(overrides)
-    return exchange_client.call(**arguments)
 
 
 def test_served_data_holds_only_the_fields_the_right_allows(

@@ -12,7 +12,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,26 +55,113 @@ def person_commitment(person_hash: str) -> str:
 
     A person with an account here is committed to as everywhere else in the ledger, so
     their receipt covers exchange events too; anyone else gets a salt of their own.
+    One query when the salt exists; one more to make it (in the caller's transaction).
     """
+    return _commitment_read(person_hash) or _commitment_make(person_hash)
+
+
+def _table(model: type[models.Model]) -> str:
+    """A model's table, quoted. The raw statements here take identifiers only from the
+    models and every value as a query parameter (hence the ``noqa: S608``)."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _salted(salt: str, person_hash: str) -> str:
+    return hashlib.sha256(f"{salt}:{person_hash}".encode()).hexdigest()
+
+
+def _commitment_read(person_hash: str) -> str | None:
+    """The commitment, if it can be made without writing: None when the person has no
+    account here and no salt yet (:func:`_commitment_make` makes one). One query."""
     from goodgov.accounts.models import User
 
-    user = User.objects.filter(national_id_hash=person_hash).first()
-    if user is not None:
-        return commitment(user)
-    row, _ = PersonSalt.objects.get_or_create(
-        person_hash=person_hash, defaults={"salt": secrets.token_hex(32)}
-    )
-    return hashlib.sha256(f"{row.salt}:{person_hash}".encode()).hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {_table(User)} WHERE national_id_hash = %s),"  # noqa: S608
+            f" (SELECT salt FROM {_table(PersonSalt)} WHERE person_hash = %s)",
+            [person_hash, person_hash],
+        )
+        user_id, salt = cursor.fetchone()
+    if user_id is not None:  # the ledger's own commitment (and its salt) for an account
+        return commitment(User.from_db(connection.alias, ["id"], [user_id]))
+    return _salted(salt, person_hash) if salt is not None else None
+
+
+def _commitment_make(person_hash: str) -> str:
+    """Give the person a salt (unless another process just did) and commit with it."""
+    salt = secrets.token_hex(32)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(PersonSalt)} (person_hash, salt, created_at)"  # noqa: S608
+            " VALUES (%s, %s, %s) ON CONFLICT (person_hash) DO NOTHING",
+            [person_hash, salt, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        made = cursor.rowcount == 1
+    # another process made one meanwhile: commit with that one
+    return _salted(salt, person_hash) if made else person_commitment(person_hash)
 
 
 def nonce_accept(*, client: str, nonce: str, expires_at: dt.datetime) -> bool:
     """Remember a request nonce; False if the client used it before (a replay)."""
-    try:
-        with transaction.atomic():
-            SeenNonce.objects.create(client=client, nonce=nonce, expires_at=expires_at)
-    except IntegrityError:
-        return False
-    return True
+    return _nonce_insert(client=client, nonce=nonce, expires_at=expires_at)
+
+
+def _nonce_insert(*, client: str, nonce: str, expires_at: dt.datetime) -> bool:
+    """One statement, race-free across processes (the unique constraint on client and
+    nonce); a used nonce inserts nothing and leaves the transaction usable."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(SeenNonce)} (client, nonce, expires_at) VALUES (%s, %s, %s)"  # noqa: S608
+            " ON CONFLICT (client, nonce) DO NOTHING",
+            [client, nonce, connection.ops.adapt_datetimefield_value(expires_at)],
+        )
+        return cursor.rowcount == 1
+
+
+#: Columns whose value, a str, goes to the database as it is: no preparation to run.
+_TEXT = (models.CharField, models.TextField)
+_INSERTS: dict[tuple[str, type[models.Model]], tuple[str, list[Any], bool]] = {}
+
+
+def _insert(row: models.Model) -> None:
+    """INSERT a new model instance with one statement of our own (what ``save()`` does,
+    without building the query through the ORM each time); sets its primary key."""
+    key = (connection.vendor, type(row))
+    if key not in _INSERTS:
+        meta = row._meta
+        fields = [f for f in meta.concrete_fields if f is not meta.pk]
+        returning = connection.features.can_return_columns_from_insert
+        _INSERTS[key] = (
+            f"INSERT INTO {_table(type(row))}"  # noqa: S608
+            f" ({', '.join(connection.ops.quote_name(f.column) for f in fields)})"
+            f" VALUES ({', '.join(['%s'] * len(fields))})"
+            + (f" RETURNING {connection.ops.quote_name(meta.pk.column)}" if returning else ""),
+            fields,
+            returning,
+        )
+    sql, fields, returning = _INSERTS[key]
+    values = []
+    for f in fields:
+        value = getattr(row, f.attname)
+        if type(f) not in _TEXT or not isinstance(value, str | None):
+            value = f.get_db_prep_save(f.pre_save(row, True), connection)
+        values.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    row._state.adding = False
+    row._state.db = connection.alias
+
+
+def _agency() -> Agency | None:
+    """:func:`node_agency` in one small query (the ledger needs only its key)."""
+    code = getattr(settings, "GOODGOV_EXCHANGE_AGENCY", "")
+    if not code:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {_table(Agency)} WHERE code = %s", [code])  # noqa: S608
+        found = cursor.fetchone()
+    return Agency.from_db(connection.alias, ["id"], [found[0]]) if found else None
 
 
 def nonces_purge(*, now: dt.datetime | None = None) -> int:
@@ -217,9 +304,42 @@ def exchange_record_served(
 
     ``consent_reference`` names a consent this node does not keep (a consent token's);
     ``consent_token`` is what the token stated (private); ``person`` is the commitment
-    when the caller already has it (made before the transaction, to keep it short).
+    when the caller already has it (read before the transaction, to keep it short).
     """
-    row = Exchange.objects.create(
+    return _record_served(
+        client=client,
+        service=service,
+        method=method,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        consent=consent,
+        person_hash=person_hash,
+        fields=fields,
+        nonce=nonce,
+        consent_reference=consent_reference,
+        consent_token=consent_token,
+        person=person,
+    )
+
+
+def _record_served(
+    *,
+    client: str,
+    service: str,
+    method: str,
+    purpose: str,
+    legal_basis: str,
+    consent: Consent | None,
+    person_hash: str,
+    fields: list[str],
+    nonce: str,
+    consent_reference: str,
+    consent_token: dict[str, Any] | None,
+    person: str | None,
+) -> Exchange:
+    """:func:`exchange_record_served` in the caller's transaction (no savepoint)."""
+    person = person or person_commitment(person_hash)
+    row = Exchange(
         direction=Exchange.Direction.SERVED,
         peer=client,
         service=service,
@@ -232,6 +352,7 @@ def exchange_record_served(
         fields=fields,
         nonce=nonce,
     )
+    _insert(row)
     private: dict[str, Any] = {"nonce": nonce, "consent": row.consent_reference or None}
     if consent_token is not None:
         private["consent_token"] = consent_token
@@ -239,14 +360,14 @@ def exchange_record_served(
         actor=None,
         action="exchange.served",
         subject=row,
-        agency=node_agency(),
+        agency=_agency(),
         public={
             "client": client,
             "service": service,
             "method": method,
             "purpose": purpose,
             "legal_basis": legal_basis,
-            "person": person or person_commitment(person_hash),
+            "person": person,
             "fields": fields,
         },
         private=private,
@@ -273,8 +394,10 @@ def exchange_record_requested(
 ) -> Exchange:
     """What this node asked of a provider and what came of it: ``exchange.requested``.
 
-    ``person``: the commitment, when the caller made it before the transaction."""
-    row = Exchange.objects.create(
+    ``person``: the commitment, when the caller has it; otherwise it is read (and the
+    person's salt made, the first time) in this transaction: one commit in all."""
+    person = person or person_commitment(person_hash)
+    row = Exchange(
         direction=Exchange.Direction.REQUESTED,
         peer=provider,
         service=service,
@@ -289,18 +412,19 @@ def exchange_record_requested(
         actor_role=actor_role,
         nonce=nonce,
     )
+    _insert(row)
     ledger.record(
         actor=actor,
         action="exchange.requested",
         subject=row,
-        agency=node_agency(),
+        agency=_agency(),
         public={
             "provider": provider,
             "service": service,
             "method": method,
             "purpose": purpose,
             "legal_basis": legal_basis,
-            "person": person or person_commitment(person_hash),
+            "person": person,
             "outcome": outcome,
         },
         private={"nonce": nonce, "consent": consent_reference or None},
@@ -308,9 +432,17 @@ def exchange_record_requested(
     return row
 
 
+@transaction.atomic
 def exchange_serve(*, grant: Grant, person: str | None = None) -> dict[str, Any]:
     """Look the person up (unless the grant holds the record already) and return only the
     fields the right allows, and the consent, if it names fields; record it."""
+    return _serve(grant, person or _commitment_read(grant.person_hash))
+
+
+def _serve(grant: Grant, person: str | None) -> dict[str, Any]:
+    """:func:`exchange_serve` in the caller's transaction: the look-up (which may refuse)
+    comes before any write, so a refusal leaves nothing of it to roll back. ``person``:
+    the commitment as read (None: the person has no salt yet, made here)."""
     data = grant.record
     if data is None:
         handler = registries.SERVICES[grant.service][grant.method]
@@ -322,7 +454,7 @@ def exchange_serve(*, grant: Grant, person: str | None = None) -> dict[str, Any]
     if grant.consent_fields:
         wanted &= set(grant.consent_fields)
     allowed = {key: value for key, value in data.items() if key in wanted}
-    exchange_record_served(
+    _record_served(
         client=grant.client,
         service=grant.service,
         method=grant.method,
@@ -334,7 +466,7 @@ def exchange_serve(*, grant: Grant, person: str | None = None) -> dict[str, Any]
         nonce=grant.nonce,
         consent_reference=grant.consent_reference,
         consent_token=grant.consent_token,
-        person=person,
+        person=person or _commitment_make(grant.person_hash),
     )
     return allowed
 
@@ -350,31 +482,28 @@ def exchange_answer(
     """Remember the request's nonce and, if nothing refused it, serve it: one transaction.
 
     The checks that only read (right, basis or consent, registry) ran before, so that
-    the write lock is held for the writes alone: the nonce, the exchange and its event.
-    A replayed nonce is refused before anything else; a refused request keeps its nonce.
+    the write lock is held for the writes alone: the nonce, the person's salt the first
+    time, the exchange and its event (no savepoint: nothing in it can fail half-way but
+    the whole). A replayed nonce is refused before anything else; a refused request keeps
+    its nonce.
     """
-    person = person_commitment(grant.person_hash) if grant is not None else None
+    person = _commitment_read(grant.person_hash) if grant is not None else None
     data: dict[str, Any] = {}
-    try:
-        with transaction.atomic():
-            try:  # the first write: a used nonce leaves nothing to roll back but itself
-                SeenNonce.objects.create(client=client, nonce=nonce, expires_at=expires_at)
-            except IntegrityError:
-                raise _Replayed from None
+    with transaction.atomic():
+        if not _nonce_insert(client=client, nonce=nonce, expires_at=expires_at):
+            replayed = True  # nothing was written: the transaction commits nothing
+        else:
+            replayed = False
             if refusal is None and grant is not None:
                 try:
-                    data = exchange_serve(grant=grant, person=person)
-                except errors.ExchangeError as error:  # nothing of it was written
+                    data = _serve(grant, person)
+                except errors.ExchangeError as error:  # refused before it wrote anything
                     refusal = error
-    except _Replayed:
-        raise errors.Replay(f"nonce {nonce} was already used") from None
+    if replayed:
+        raise errors.Replay(f"nonce {nonce} was already used")
     if refusal is not None:
         raise refusal
     return data
-
-
-class _Replayed(Exception):
-    """The nonce is taken (leaves the transaction, which wrote nothing else)."""
 
 
 #: An officer's views of one case within this long count as one (re-rendering the page

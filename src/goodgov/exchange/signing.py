@@ -212,7 +212,14 @@ def _field(value: str) -> str:
 
 def _request_signature_member(request: Request, lines: dict[str, list[str]] | None = None) -> str:
     """The request's ``exchange`` signature as its Structured Field member (``:…:``)."""
-    lines = lines if lines is not None else _field_lines(request.headers)
+    if lines is None:  # only the field needed, not every header of the request
+        lines = {
+            "signature": [
+                normalize_header_value(value)
+                for name, value in request.headers.items()
+                if name.lower() == "signature"
+            ]
+        }
     match = _SIGNATURE.fullmatch(_one_line(lines, "signature"))
     if match is None:
         raise _Slow
@@ -220,9 +227,15 @@ def _request_signature_member(request: Request, lines: dict[str, list[str]] | No
     return f":{match['b64']}:"
 
 
-def _base(message: Request | Response, components: tuple[str, ...], params: str) -> bytes:
-    """The RFC 9421 signature base of ``message`` for these (serialized) component ids."""
-    lines = _field_lines(message.headers)
+def _base(
+    message: Request | Response,
+    components: tuple[str, ...],
+    params: str,
+    lines: dict[str, list[str]] | None = None,
+) -> bytes:
+    """The RFC 9421 signature base of ``message`` for these (serialized) component ids
+    (``lines``: the message's field lines, when the caller has them already)."""
+    lines = lines if lines is not None else _field_lines(message.headers)
     out = []
     request = message.request if isinstance(message, Response) else message
     if not isinstance(request.method, str) or request.method != request.method.upper():
@@ -323,7 +336,7 @@ def _fast_verify(
     ):
         raise _Slow
     params_text = signature_input["params"]
-    base = _base(message, items, f"({signature_input['items']}){params_text}")
+    base = _base(message, items, f"({signature_input['items']}){params_text}", lines)
     try:
         public_key.verify(_b64_strict(signature["b64"]), base)
     except CryptoInvalidSignature as error:
