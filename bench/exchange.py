@@ -4,7 +4,8 @@
     .venv/bin/python bench/exchange.py --people 100000 --requests 5000 --concurrency 1 8 16
 
 Two nodes as in ``tests/exchange/test_two_nodes.py``: "ddg" (population registry, synthetic
-people) runs under gunicorn; this process is "tbnk" (its own data dir and key) and asks
+people) runs under granian (or ``--server gunicorn``); this process is "tbnk" (its own
+data dir and key) and asks
 ``population.person`` for random people with ``goodgov.exchange.client.call``: sign
 (RFC 9421, Ed25519, Content-Digest), send over HTTP/1.1 on loopback, the provider checks
 signature, freshness, nonce (written), right and legal basis, looks the person up, records
@@ -117,7 +118,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of the provider")
+    parser.add_argument("--workers", type=int, default=2, help="the provider's worker processes")
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="granian",
+        help="the provider's WSGI server (granian: HTTP in Rust, keep-alive)",
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -183,8 +190,29 @@ def main() -> None:
         ).stdout.split()
     ]
 
-    server = subprocess.Popen(
+    server_command = (
         [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(ddg_port),
+            "--workers",
+            str(args.workers),
+            "--blocking-threads",
+            "1",
+            "--log-level",
+            "warning",
+            "goodgov.wsgi:application",
+        ]
+        if args.server == "granian"
+        else None
+    )
+    server = subprocess.Popen(
+        server_command
+        or [
             str(BIN / "gunicorn"),
             "goodgov.wsgi:application",
             "--bind",
@@ -282,14 +310,16 @@ def main() -> None:
 
     ms = 1000
     worker_kind = (
-        f"gthread workers of {args.threads} threads (keep-alive)"
+        "worker processes (keep-alive)"
+        if args.server == "granian"
+        else f"gthread workers of {args.threads} threads (keep-alive)"
         if args.threads
         else "sync workers"
     )
     print(f"\n## Exchange between two nodes ({time.strftime('%Y-%m-%d')})\n")
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, SQLite on both nodes; provider under gunicorn with "
+        f"{platform.python_version()}, SQLite on both nodes; provider under {args.server} with "
         f"{args.workers} {worker_kind}, client and provider on the same machine (loopback). "
         f"{args.people:,} synthetic people (generated in {generate_s:.1f} s); "
         f"{args.requests:,} `population.person` calls per row, random people, "

@@ -362,9 +362,38 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    app: str, env: dict[str, str], workers: int, threads: int, pythonpath: str | None = None
+    app: str,
+    env: dict[str, str],
+    workers: int,
+    threads: int,
+    pythonpath: str | None = None,
+    server_kind: str = "gunicorn",
 ) -> Iterator[str]:
+    """The WSGI ``app`` served by gunicorn (or granian, ``server_kind``) on a free port."""
     port = free_port()
+    if server_kind == "granian":
+        command = [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            f"{app}:application",
+        ]
+        if pythonpath:
+            command += ["--working-dir", pythonpath]
+        yield from _serve(command, env, port, app)
+        return
     command = [
         str(BIN / "gunicorn"),
         app,
@@ -381,19 +410,23 @@ def gunicorn(
     ]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
+    yield from _serve(command, env, port, app)
+
+
+def _serve(command: list[str], env: dict[str, str], port: int, app: str) -> Iterator[str]:
     server = subprocess.Popen(command, env=env, cwd=REPO)
     SERVER_PIDS[f"http://127.0.0.1:{port}"] = server.pid
     try:
         deadline = time.monotonic() + 30
         while True:
             if server.poll() is not None:
-                sys.exit(f"bench: gunicorn for {app} exited with {server.returncode}")
+                sys.exit(f"bench: the server for {app} exited with {server.returncode}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    sys.exit(f"bench: gunicorn for {app} did not start in 30 s")
+                    sys.exit(f"bench: the server for {app} did not start in 30 s")
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -755,6 +788,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (1)")
     parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="gunicorn",
+        help="the WSGI server for both halves (gunicorn)",
+    )
+    parser.add_argument(
         "--client",
         choices=["raw", "httpx"],
         default="raw",
@@ -852,7 +891,9 @@ def main(argv: list[str] | None = None) -> int:
                     }
                     for key in made["sessions"]
                 ]
-                with gunicorn("goodgov.wsgi", env, args.workers, args.threads) as base:
+                with gunicorn(
+                    "goodgov.wsgi", env, args.workers, args.threads, server_kind=args.server
+                ) as base:
                     results["platform"] = run_half(
                         "platform", base, "/api/v1/cases", clients, args, args.workers
                     )
@@ -871,7 +912,9 @@ def main(argv: list[str] | None = None) -> int:
                 out = run_child(env, "profile", *profile_args(args), "--only", "bare", stdin="{}")
                 print("bare      " + out.strip().splitlines()[-1], flush=True)
             else:
-                with gunicorn("bare.wsgi", env, args.workers, args.threads) as base:
+                with gunicorn(
+                    "bare.wsgi", env, args.workers, args.threads, server_kind=args.server
+                ) as base:
                     results["bare"] = run_half(
                         "bare", base, "/submit", [{}] * args.clients, args, args.workers
                     )
