@@ -63,6 +63,8 @@ class Log:
         sla_due: str | None = None,
         agency: str = "TBNK",
         channel: str = "online",
+        region: str | None = None,
+        age_band: str | None = None,
     ) -> str:
         self._refs += 1
         reference = f"{agency}-2568-{self._refs:06d}"
@@ -72,6 +74,9 @@ class Log:
         }  # fmt: skip
         if sla_due is not None:
             data["sla_due"] = iso(sla_due)
+        for name, value in (("region", region), ("age_band", age_band)):
+            if value is not None:
+                data[name] = value
         self.add("case.submitted", when, agency, **data)
         return reference
 

@@ -10,6 +10,7 @@ import sys
 import types
 
 import pytest
+from django.utils import translation
 
 from goodgov.governance import indicators as gi
 from goodgov.governance.periods import Period
@@ -344,3 +345,82 @@ def test_user_satisfaction_is_no_data_without_answers(log, context):
     # then
     assert result.value is None and result.waiting
     assert empty.value is None and empty.waiting
+
+
+def decide(log, days, approved, **groups):
+    """An application filed on 1 January 2025 (with ``region``/``age_band``), decided
+    ``days`` later: approved, or refused."""
+    ref = log.file("2025-01-01 09:00", due="2025-03-01 09:00", **groups)
+    (log.approve if approved else log.reject)(ref, f"2025-01-{1 + days:02d} 09:00")
+
+
+def test_equity_across_regions_compares_the_provinces_large_enough(log, context):
+    # given: Bangkok (10) 5 decisions, 4 approved (80%), after 2, 2, 4, 4, 4 days (median
+    # 4); Nakhon Nayok (26) 5 decisions, 2 approved (40%), after 1, 3, 3, 3, 8 days (median
+    # 3); Chiang Mai (50) 4 decisions only, all approved after 20 days: too few to compare
+    for days, approved in ((2, True), (2, True), (4, True), (4, True), (4, False)):
+        decide(log, days, approved, region="10")
+    for days, approved in ((1, True), (3, True), (3, False), (3, False), (8, False)):
+        decide(log, days, approved, region="26")
+    for _ in range(4):
+        decide(log, 20, True, region="50")
+    # when
+    result = gi.across_regions_and_ages(context(log))
+    # then: the mean of 40 / 80 and 3 / 4: (50 + 75) / 2
+    assert result.value == 62.5
+    assert [f.value for f in result.facts] == [
+        "2 (14)",
+        "40% \N{EN DASH} 80%",
+        "3.0 \N{EN DASH} 4.0",
+    ]
+
+
+def test_equity_across_age_groups_counts_even_when_regions_cannot(log, context):
+    # given: ten decisions, all in one province; 60-69: 5 of 5 approved after 1 day, 80+:
+    # 4 of 5 approved after 2 days
+    for _ in range(5):
+        decide(log, 1, True, region="10", age_band="60-69")
+    for approved in (True, True, True, True, False):
+        decide(log, 2, approved, region="10", age_band="80+")
+    # when
+    result = gi.across_regions_and_ages(context(log))
+    # then: one province (nothing to compare); ages: the mean of 80 / 100 and 1 / 2
+    assert result.value == 65.0
+    assert [f.value for f in result.facts] == [
+        "1 (10)",
+        "2 (10)",
+        "80% \N{EN DASH} 100%",
+        "1.0 \N{EN DASH} 2.0",
+    ]
+
+
+def test_equity_across_regions_and_ages_needs_two_groups_of_five(log, context):
+    # given: 5 decisions in Bangkok, 4 in Nakhon Nayok, 4 of people in their 60s and 5 of
+    # people with no age recorded
+    for i in range(5):
+        decide(log, 2, True, region="10", age_band="60-69" if i < 4 else None)
+    for _ in range(4):
+        decide(log, 2, True, region="26")
+    # when
+    result = gi.across_regions_and_ages(context(log))
+    # then: no data yet, saying why; what there is is shown
+    assert result.value is None
+    assert [f.value for f in result.facts] == ["1 (9)", "0 (4)"]
+    with translation.override("en"):
+        assert "at least 5 decisions in each of two provinces" in str(result.waiting)
+        assert str(result.facts[0].label) == (
+            "Provinces with at least 5 decisions (decisions with a province)"
+        )
+
+
+def test_equity_across_regions_and_ages_is_no_data_without_either(log, context):
+    # given: twenty decisions whose submissions hold neither a province nor an age group
+    for i in range(20):
+        decide(log, 1 + i % 3, i % 2 == 0, channel="counter" if i % 2 else "online")
+    ctx = context(log)
+    # when
+    result = gi.across_regions_and_ages(ctx)
+    # then: no data (the channels can be compared)
+    assert result.value is None
+    assert result.facts == ()
+    assert value("EQU1", ctx) == 100.0

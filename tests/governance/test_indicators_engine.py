@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from goodgov.governance import indicators as gi
 from goodgov.governance.periods import Period
@@ -26,8 +27,12 @@ GROUNDS = ("s. 38", "มาตรา 12", "", " ", "\u3000", "\xa0\t", None)
 
 def random_log(seed: int) -> Log:
     """About fifty cases at two agencies around fiscal 2568, with every kind of entry the
-    indicators read, in both channels; refusals with grounds blank in several ways."""
+    indicators read, in both channels; refusals with grounds blank in several ways; most
+    submissions with a province and an age group."""
     rng = random.Random(seed)
+    # The applicants' provinces and age groups draw from their own generator, so the other
+    # entries are those the log had before submissions recorded them.
+    groups = random.Random(-seed)
     log = Log()
     first = dt.datetime(2024, 8, 1, 9, 0)
 
@@ -47,6 +52,8 @@ def random_log(seed: int) -> Log:
         reference = log.submit(
             case, text(submitted), due=text(due), agency=agency, channel=channel,
             sla_due=text(sla) if sla else None,
+            region=groups.choice(("10", "26", "10", "26", "50", "10", "26", None)),
+            age_band=groups.choice(("60-69", "80+", "60-69", "80+", "18-39", "60-69", "80+", None)),
         )  # fmt: skip
         if rng.random() < 0.3:
             asked = submitted + dt.timedelta(days=1)
@@ -99,6 +106,7 @@ def by_entry(log: Log, code: str, period: Period) -> dict[str, tuple[float, list
                             "decided_us": d["at_us"],
                             "legal_ground": ground if isinstance(ground, str) else None,
                             **{k: s[k] for k in ("channel", "due_us", "sla_due_us")},
+                            **{k: json.loads(s["data"]).get(k) for k in ("region", "age_band")},
                             "submitted_us": s["at_us"],
                         }
                     )
@@ -189,10 +197,36 @@ def by_entry(log: Log, code: str, period: Period) -> dict[str, tuple[float, list
                 100.0 if high == 0 else 100 * low / high,
                 [shown(c) for c in ("online", "counter")],
             )
+
+    ratios: list[float] = []
+    facts: list[str] = []
+    for grouping in ("region", "age_band"):
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for r in decisions:
+            if r[grouping] is not None:
+                groups.setdefault(r[grouping], []).append(r)
+        if not groups:
+            continue
+        large = [rs for rs in groups.values() if len(rs) >= gi.MIN_GROUP_DECISIONS]
+        facts.append(f"{n(len(large))} ({n(sum(len(rs) for rs in groups.values()))})")
+        if len(large) < 2:
+            continue
+        rates = [100 * sum(1 for r in rs if r["action"] == "case.approved") / len(rs)
+                 for rs in large]  # fmt: skip
+        waits = [statistics.median([r["decided_us"] - r["submitted_us"] for r in rs])
+                 for rs in large]  # fmt: skip
+        facts.append(f"{n(min(rates))}% \N{EN DASH} {n(max(rates))}%")
+        facts.append(f"{gi.shown_days(min(waits))} \N{EN DASH} {gi.shown_days(max(waits))}")
+        for low, high in ((min(rates), max(rates)), (min(waits), max(waits))):
+            ratios.append(100.0 if high == 0 else 100 * low / high)
+    if ratios:
+        found["EQU3"] = (sum(ratios) / len(ratios), facts)
     return found
 
 
-LOG_INDICATORS = ("RES1", "RES2", "RES3", "EFF1", "EFE2", "TRA2", "ACC1", "ROL1", "EQU1", "EQU2")
+LOG_INDICATORS = (
+    "RES1", "RES2", "RES3", "EFF1", "EFE2", "TRA2", "ACC1", "ROL1", "EQU1", "EQU2", "EQU3",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -282,6 +316,12 @@ def test_the_scorecards_of_all_agencies_run_each_relation_once(
 # Cost per transaction against the plan's target -----------------------------------------
 
 
+def english(text: Any) -> str:
+    """A translated text as English pages show it (the Thai catalogue may translate it)."""
+    with translation.override("en"):
+        return str(text)
+
+
 def cost_plan(agency: Any, targets: dict[str, str], service: str = "permit") -> Any:
     """A plan for fiscal 2568 (2025) with one indicator computed from the cost per
     transaction of ``service``, with ``targets`` per period (``year``, ``h1``, ``h2``)."""
@@ -343,7 +383,7 @@ def test_cost_per_transaction_of_a_half_year_reads_the_half_years_target(log, co
     # then: 100 * 50 / 100; nothing to score the second half against
     assert first.value == pytest.approx(50.0)
     assert second.value is None
-    assert "no target cost" in str(second.waiting)
+    assert "no target cost" in english(second.waiting)
 
 
 def test_cost_per_transaction_with_a_target_but_no_cost_has_no_data(log, context, agency):
@@ -356,7 +396,7 @@ def test_cost_per_transaction_with_a_target_but_no_cost_has_no_data(log, context
     # then: no number made up; the target is shown, and why there is no value
     assert result.value is None
     assert [f.value for f in result.facts] == ["80.00"]
-    assert "not entered its cost" in str(result.waiting)
+    assert "not entered its cost" in english(result.waiting)
 
 
 def test_cost_per_transaction_without_a_target_has_no_data(log, context, agency):
@@ -364,4 +404,4 @@ def test_cost_per_transaction_without_a_target_has_no_data(log, context, agency)
     result = gi.cost_per_transaction(context(cost_log(log)))
     # then
     assert result.value is None
-    assert "no target cost" in str(result.waiting)
+    assert "no target cost" in english(result.waiting)

@@ -58,13 +58,14 @@ def postgres_events() -> Any:
 def test_postgres_and_duckdb_score_the_same(tmp_path: Path, agency: Any, other_agency: Any):
     # given: a random log at two agencies, sequenced in PostgreSQL and exported to Parquet
     (tmp_path / "data").mkdir()  # this test's DATA_DIR: where the ledger keeps its key
-    built = random_log(4)
+    built = random_log(6)  # a seed whose log has EQU3 figures (by region and by age group)
     store(built.entries, {"TBNK": agency, "DEPT": other_agency})
     parquet = ParquetLog(tmp_path / "events")
     export_local(parquet)
     on_duckdb = engine.duckdb_events(parquet)
     backend, on_postgres = postgres_events()
     compared = 0
+    equity = 0
     try:
         for period in PERIODS:
             for who in (agency, other_agency):
@@ -79,6 +80,7 @@ def test_postgres_and_duckdb_score_the_same(tmp_path: Path, agency: Any, other_a
                 ]
                 # then
                 compared += sum(1 for r in ours if r.value is not None)
+                equity += ours[LOG_INDICATORS.index("EQU3")].value is not None
                 for code, a, b in zip(LOG_INDICATORS, ours, theirs, strict=True):
                     assert (a.value is None) == (b.value is None), (period, who.code, code)
                     if a.value is not None:
@@ -86,4 +88,5 @@ def test_postgres_and_duckdb_score_the_same(tmp_path: Path, agency: Any, other_a
                     assert [f.value for f in a.facts] == [f.value for f in b.facts], code
     finally:
         backend.disconnect()
-    assert compared >= 40  # of 60 (10 indicators, 2 agencies, 3 periods): most have data
+    assert compared >= 40  # of 66 (11 indicators, 2 agencies, 3 periods): most have data
+    assert equity >= 1

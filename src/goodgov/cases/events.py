@@ -5,6 +5,8 @@ from goodgov.ledger.schemas import CODE, COMMITMENT, REFERENCE, declare
 CASE_ID = {"type": "string", "format": "uuid"}
 CHANNEL = {"enum": ["online", "counter"]}
 VERSION = {"type": "integer"}
+#: The age bands a submission may put its applicant in (their age on the submission day).
+AGE_BANDS = ("0-17", "18-39", "40-59", "60-69", "70-79", "80+")
 
 declare(
     "case.started",
@@ -31,6 +33,12 @@ declare(
         "due": {"type": "string", "format": "date-time"},
         # The service level promised: the sum of the steps' SLA days (when the service sets them).
         "sla_due": {"type": "string", "format": "date-time"},
+        # Two coarse facts for the equity indicators, only when the case holds them: the
+        # official 2-digit code of the province of the applicant's address, and the
+        # applicant's age band. Never the birth date, the district or the address itself,
+        # so the public log cannot single anyone out.
+        "region": {"type": "string", "pattern": "^[1-9][0-9]$"},
+        "age_band": {"enum": list(AGE_BANDS)},
     },
     required=["case", "reference", "service", "version", "agency", "applicant", "channel", "due"],
 )

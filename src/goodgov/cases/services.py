@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
 from goodgov.cases import access
+from goodgov.cases.events import AGE_BANDS
 from goodgov.cases.models import (
     Case,
     Channel,
@@ -26,7 +27,8 @@ from goodgov.cases.models import (
     State,
 )
 from goodgov.catalogue.models import Service
-from goodgov.core import thai
+from goodgov.catalogue.validation import widget_of
+from goodgov.core import thai, thai_address
 from goodgov.documents.pki import SigningNotConfigured
 from goodgov.documents.services import (
     DocumentError,
@@ -437,8 +439,78 @@ def _submitted(actor: Any, case: Case, now: dt.datetime) -> dict[str, Any]:
             "reference": case.reference,
             "due": case.due_at.isoformat(),
             **_sla_due(case, now),
+            **_equity_facts(case, now),
         },
     }
+
+
+def _equity_facts(case: Case, now: dt.datetime) -> dict[str, str]:
+    """``region`` and ``age_band`` for the public log, each only when the case holds it.
+
+    The region is the official 2-digit province code of the applicant's address: the
+    address fetched from the population registry, otherwise the form's first Thai address
+    answer (for a permit that is the place the application is about: the region where the
+    service is delivered). The age band is the applicant's age on the submission day (Thai time), from a
+    fetched birth date or age, otherwise from a ``birth_date``/``date_of_birth`` or ``age``
+    answer. Only these two coarse values are published, never the birth date, the district
+    or the address itself; nothing is guessed when the case holds neither.
+    """
+    day = timezone.localtime(now).date()
+    fetched: list[dict[str, Any]] = []
+    evidence = case.version.definition.get("evidence") or []
+    if case.pk is not None and any(item.get("kind") == "fetched" for item in evidence):
+        fetched = [fact.data for fact in case.facts.all() if isinstance(fact.data, dict)]
+    answers = case.data if isinstance(case.data, dict) else {}
+    form = case.version.definition.get("form", {})
+    properties = form.get("schema", {}).get("properties", {})
+    ui_fields = form.get("ui", {}).get("fields", {})
+    addresses = [fact.get("address") for fact in fetched] + [
+        answers.get(key)
+        for key in form.get("ui", {}).get("order", [])
+        if widget_of(properties.get(key, {}), ui_fields.get(key, {})) == "address"
+    ]
+    region = next((code for a in addresses if (code := _province_of(a))), None)
+    band = next((b for source in [*fetched, answers] if (b := _age_band_of(source, day))), None)
+    return {
+        **({"region": region} if region else {}),
+        **({"age_band": band} if band else {}),
+    }
+
+
+def _province_of(address: Any) -> str | None:
+    """The official province code of a Thai address (``{"province", "subdistrict", ...}``)."""
+    if not isinstance(address, dict):
+        return None
+    code = str(address.get("province") or "")
+    if not code and address.get("subdistrict"):
+        try:
+            code = thai_address.codes_for(str(address["subdistrict"]))["province"]
+        except ValueError:
+            return None
+    return code if len(code) == 2 and code.isdigit() and code[0] != "0" else None
+
+
+def _age_band_of(source: dict[str, Any], day: dt.date) -> str | None:
+    """The age band of a birth date (``birth_date``/``date_of_birth``) or an ``age``."""
+    age: int | None = None
+    for key in ("birth_date", "date_of_birth"):
+        try:
+            born = dt.date.fromisoformat(str(source.get(key)))
+        except ValueError:
+            continue
+        if born <= day:
+            age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+            break
+    if age is None:
+        value = source.get("age")
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            age = value
+    if age is None:
+        return None
+    for band, upper in zip(AGE_BANDS, (17, 39, 59, 69, 79), strict=False):
+        if age <= upper:
+            return band
+    return AGE_BANDS[-1]
 
 
 def _send_received(case: Case) -> None:

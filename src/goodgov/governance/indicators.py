@@ -33,6 +33,7 @@ import ibis
 import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.governance.periods import Period
@@ -143,13 +144,14 @@ def _held(events: ir.Table) -> _Held:
 
 # What the indicators read of the log: aggregates per agency --------------------------------
 #
-# The indicators that read the public log read four relations of it, each holding every
+# The indicators that read the public log read five relations of it, each holding every
 # agency's rows for one period: the decisions (each joined to its case's submission), the
-# requests for more information, the satisfaction answers and the applications started.
+# requests for more information, the satisfaction answers, the applications started, and
+# the decisions counted per region and per age band (one row per agency and group).
 # Each indicator declares, next to its function and with :func:`reads`, the aggregates it
 # needs of one relation; :func:`aggregates` groups each relation by agency once per event
 # table and period, with the aggregates of every indicator in one query. So the scorecards
-# of all agencies compile and run four queries in all, and no entry reaches Python: only
+# of all agencies compile and run five queries in all, and no entry reaches Python: only
 # one row per agency and relation.
 
 Aggregates = Callable[[ir.Table], dict[str, ir.Value]]
@@ -202,22 +204,24 @@ def _text_member(data: ir.StringValue, key: str, *, backend: str) -> ir.StringVa
     return document[key].unwrap_as("string")
 
 
-def decisions_relation(events: ir.Table, period: Period) -> ir.Table:
+def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False) -> ir.Table:
     """Every agency's decisions in the period, each with its case's submission.
 
     One row per ``case.approved``/``case.rejected`` whose Thai-time month is in the period,
     joined (as the performance measures join it) to the ``case.submitted`` of the same
     agency and reference: ``agency``, ``action``, ``decided_us``, ``submitted_us``,
     ``due_us``, ``sla_due_us``, ``channel``, ``legal_ground`` (refusals only), and
-    ``with_document``: whether the agency issued a document of the same reference.
+    ``with_document``: whether the agency issued a document of the same reference. With
+    ``groups``, also the submission's ``region`` and ``age_band`` (null when it has none).
     """
+    backend = events.get_backend().name
     decided = events.filter(events.action.isin(m.DECIDED))
     decided = decided.filter(in_period(period, m.month_of(decided.at)))
     decided = decided.select(
         "agency",
         "reference",
         "action",
-        legal_ground=_text_member(decided.data, "legal_ground", backend=events.get_backend().name),
+        legal_ground=_text_member(decided.data, "legal_ground", backend=backend),
         decided_us=decided.at_us,
     )
     submitted = events.filter(events.action == "case.submitted")
@@ -228,6 +232,7 @@ def decisions_relation(events: ir.Table, period: Period) -> ir.Table:
         submitted_agency=submitted.agency,
         submitted_reference=submitted.reference,
         submitted_us=submitted.at_us,
+        submitted_data=submitted.data,
     )
     joined = decided.join(
         submitted,
@@ -243,6 +248,11 @@ def decisions_relation(events: ir.Table, period: Period) -> ir.Table:
         issued,
         [joined.agency == issued.issued_agency, joined.reference == issued.issued_reference],
     )
+    grouped = (
+        {name: _text_member(joined.submitted_data, name, backend=backend) for name in GROUPINGS}
+        if groups
+        else {}
+    )
     return joined.select(
         "agency",
         "action",
@@ -253,7 +263,33 @@ def decisions_relation(events: ir.Table, period: Period) -> ir.Table:
         "sla_due_us",
         "submitted_us",
         with_document=joined.issued_reference.notnull(),
+        **grouped,
     )
+
+
+#: The groupings of applicants EQU3 compares: the province of their address, their age band
+#: (the ``region`` and ``age_band`` of ``case.submitted``).
+GROUPINGS = ("region", "age_band")
+#: The fewest decisions a region or an age band needs in the period to be compared.
+MIN_GROUP_DECISIONS = 5
+
+
+def groups_relation(events: ir.Table, period: Period) -> ir.Table:
+    """Every agency's decisions in the period per region and per age band: one row per
+    agency, ``grouping`` (``region`` or ``age_band``) and ``group`` (its value), with
+    ``decisions``, ``approved`` and ``median_us`` (the median time from submission to
+    decision). Decisions whose submission holds no value of a grouping are left out of it."""
+    decisions = decisions_relation(events, period, groups=True)
+    parts = []
+    for grouping in GROUPINGS:
+        known = decisions.filter(decisions[grouping].notnull())
+        counted = known.group_by("agency", group=known[grouping]).aggregate(
+            decisions=known.count(),
+            approved=known.count(where=known.action == "case.approved"),
+            median_us=(known.decided_us - known.submitted_us).median(),
+        )
+        parts.append(counted.mutate(grouping=ibis.literal(grouping)))
+    return ibis.union(*parts)
 
 
 def requests_relation(events: ir.Table, period: Period) -> ir.Table:
@@ -299,6 +335,7 @@ RELATIONS: dict[str, Callable[[ir.Table, Period], ir.Table]] = {
     "requests": requests_relation,
     "rated": rated_relation,
     "started": started_relation,
+    "groups": groups_relation,
 }
 _READS.update({name: [] for name in RELATIONS})
 
@@ -931,13 +968,79 @@ def outcomes_across_channels(ctx: Context) -> Result:
     return Result(_closeness(rates["online"], rates["counter"]), facts, links)
 
 
+@reads("groups")
+def _across_regions_and_ages_reads(g: ir.Table) -> dict[str, ir.Value]:
+    """Per grouping: the groups large enough to compare, the decisions with a value of it,
+    and the lowest and highest approval rate (per cent) and median wait of those groups."""
+    found: dict[str, ir.Value] = {}
+    rate = g.approved.cast("float64") * 100.0 / g.decisions
+    for grouping in GROUPINGS:
+        mine = g.grouping == grouping
+        large = mine & (g.decisions >= MIN_GROUP_DECISIONS)
+        found[f"{grouping}_groups"] = g.count(where=large)
+        found[f"{grouping}_known"] = g.decisions.sum(where=mine)
+        found[f"{grouping}_rate_low"] = rate.min(where=large)
+        found[f"{grouping}_rate_high"] = rate.max(where=large)
+        found[f"{grouping}_median_low"] = g.median_us.min(where=large)
+        found[f"{grouping}_median_high"] = g.median_us.max(where=large)
+    return found
+
+
+NEEDS_TWO_GROUPS = _(
+    "Needs, in this period, at least %(count)s decisions in each of two provinces or of two "
+    "age groups (submissions record the applicant's province and age group only when the "
+    "application holds them)."
+)
+
+
+RANGE = " \N{EN DASH} "
+
+
+def _count_filled(text: Any) -> str:
+    return str(text) % {"count": MIN_GROUP_DECISIONS}
+
+
+#: ``text`` with ``%(count)s`` the fewest decisions a group needs, translated when shown.
+_with_count = lazy(_count_filled, str)
+
+
 def across_regions_and_ages(ctx: Context) -> Result:
-    return no_data(
-        _(
-            "The public ledger holds no region or age of applicants (by design: no personal "
-            "data). A privacy-preserving count by region and age group is not published yet."
-        )
-    )
+    waiting = _with_count(NEEDS_TWO_GROUPS)
+    links = (ledger_link(ctx, "case.submitted", _("Applications submitted")),)
+    if ctx.events is None:
+        return no_data(waiting, *links)
+    row = aggregates(ctx, "groups")
+    labels = {
+        "region": (
+            _("Provinces with at least %(count)s decisions (decisions with a province)"),
+            _("Approved, lowest and highest province"),
+            _("Median days to a decision, lowest and highest province"),
+        ),
+        "age_band": (
+            _("Age groups with at least %(count)s decisions (decisions with an age group)"),
+            _("Approved, lowest and highest age group"),
+            _("Median days to a decision, lowest and highest age group"),
+        ),
+    }
+    facts: list[Fact] = []
+    ratios: list[float] = []
+    for grouping in GROUPINGS:
+        known = _int(row, f"{grouping}_known")
+        if not known:
+            continue
+        groups = _int(row, f"{grouping}_groups")
+        counted, approved, waited = labels[grouping]
+        facts.append(Fact(_with_count(counted), f"{shown_number(groups)} ({shown_number(known)})"))
+        if groups < 2:
+            continue
+        rates = float(row[f"{grouping}_rate_low"]), float(row[f"{grouping}_rate_high"])
+        medians = float(row[f"{grouping}_median_low"]), float(row[f"{grouping}_median_high"])
+        facts.append(Fact(approved, f"{shown_number(rates[0])}%{RANGE}{shown_number(rates[1])}%"))
+        facts.append(Fact(waited, f"{shown_days(medians[0])}{RANGE}{shown_days(medians[1])}"))
+        ratios += [_closeness(*rates), _closeness(*medians)]
+    if not ratios:
+        return no_data(waiting, *links, facts=tuple(facts))
+    return Result(sum(ratios) / len(ratios), tuple(facts), links)
 
 
 def participation(ctx: Context) -> Result:
@@ -1254,12 +1357,27 @@ INDICATORS: tuple[Indicator, ...] = (
             "en": "Equity across regions and age groups",
         },
         definition={
-            "th": "ระยะเวลารอคอยและผลการพิจารณาเปรียบเทียบระหว่างจังหวัดและกลุ่มอายุของผู้ยื่นคำขอ",
-            "en": "Waiting times and outcomes compared across applicants' provinces and age "
-            "groups.",
+            "th": "คำขอที่มีคำวินิจฉัยในช่วงเวลานี้ จัดกลุ่มตามจังหวัดที่อยู่ของผู้ยื่นคำขอ และแยกตามกลุ่มอายุ "
+            "(0-17, 18-39, 40-59, 60-69, 70-79, 80 ปีขึ้นไป ณ วันยื่น) ตามที่บันทึกไว้ตอนยื่น "
+            f"เฉพาะกลุ่มที่มีคำวินิจฉัยอย่างน้อย {MIN_GROUP_DECISIONS} รายการ สำหรับการจัดกลุ่มแต่ละแบบ"
+            "ที่มีกลุ่มดังกล่าวอย่างน้อยสองกลุ่ม นำร้อยละการอนุมัติที่ต่ำที่สุดเป็นร้อยละของที่สูงที่สุด "
+            "และมัธยฐานจำนวนวันจนได้คำวินิจฉัยที่น้อยที่สุดเป็นร้อยละของที่มากที่สุด (เท่ากัน = 100) "
+            "ค่าของตัวชี้วัดคือค่าเฉลี่ยของอัตราส่วนเหล่านี้ บันทึกสาธารณะเก็บเพียงรหัสจังหวัดและกลุ่มอายุ "
+            "ไม่เก็บวันเกิด อำเภอ หรือที่อยู่",
+            "en": "The applications decided in the period, grouped by the province of the "
+            "applicant's address and, separately, by age group (0-17, 18-39, 40-59, 60-69, "
+            "70-79, 80 and over, on the day of submission), as their submission recorded "
+            f"them; only groups with at least {MIN_GROUP_DECISIONS} decisions count. For each "
+            "grouping with two such groups or more: the lowest approval rate as a percentage "
+            "of the highest, and the shortest median days to a decision as a percentage of "
+            "the longest (equal = 100). The value is the mean of these ratios. The public "
+            "ledger holds only the province code and the age group: never a birth date, a "
+            "district or an address.",
         },
-        formula="100 * min(group value) ÷ max(group value)",
-        source={"th": "ยังไม่มีข้อมูล", "en": "No data yet."},
+        formula="mean over region and age_band, each with ≥ 2 groups of ≥ "
+        f"{MIN_GROUP_DECISIONS} decisions, of 100 * min(approved %) ÷ max(approved %) and "
+        "100 * min(median days) ÷ max(median days)",
+        source=LOG,
         compute=across_regions_and_ages,
     ),
     Indicator(
