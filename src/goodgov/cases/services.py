@@ -28,7 +28,7 @@ from goodgov.cases.models import (
 )
 from goodgov.catalogue.models import Service
 from goodgov.catalogue.validation import widget_of
-from goodgov.core import thai, thai_address
+from goodgov.core import rawsql, thai, thai_address
 from goodgov.documents.pki import SigningNotConfigured
 from goodgov.documents.services import (
     DocumentError,
@@ -351,7 +351,7 @@ def case_file(
     _check_complete(case)
     with transaction.atomic():
         now = _stamp_submitted(case)
-        _insert(case)
+        rawsql.insert([case])
         ledger.record_all([_started(actor, case), _submitted(actor, case, now)])
         _send_received(case)
     return case
@@ -368,33 +368,6 @@ def _sla_due(case: Case, submitted_at: dt.datetime) -> dict[str, str]:
     """When the agency promises a decision: the steps' SLA days added up (none if unset)."""
     days = sum(int(d) for d in case.version.definition.get("sla_days", {}).values())
     return {"sla_due": (submitted_at + dt.timedelta(days=days)).isoformat()} if days else {}
-
-
-_CASE_INSERTS: dict[str, str] = {}
-_CASE_FIELDS = [f for f in Case._meta.concrete_fields if f is not Case._meta.pk]
-
-
-def _insert(case: Case) -> None:
-    """``case.save(force_insert=True)`` in one statement of our own: the ORM took longer to
-    build the ``INSERT`` than the database took to run it. Each value goes through its
-    field as the ORM sends it (defaults, ``auto_now``, the encrypted answers)."""
-    connection = transaction.get_connection()
-    returning = connection.features.can_return_columns_from_insert
-    sql = _CASE_INSERTS.get(connection.vendor)
-    if sql is None:
-        quote = connection.ops.quote_name
-        sql = _CASE_INSERTS[connection.vendor] = (
-            f"INSERT INTO {quote(Case._meta.db_table)}"  # noqa: S608
-            f" ({', '.join(quote(f.column) for f in _CASE_FIELDS)})"
-            f" VALUES ({', '.join(['%s'] * len(_CASE_FIELDS))})"
-            + (f" RETURNING {quote(Case._meta.pk.column)}" if returning else "")
-        )
-    values = [f.get_db_prep_save(f.pre_save(case, True), connection) for f in _CASE_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        case.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    case._state.adding = False
-    case._state.db = connection.alias
 
 
 SUBMISSION_FIELDS = ("reference", "state", "declared_at", "submitted_at", "due_at")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
 from goodgov.agencies.models import Agency
+from goodgov.core import rawsql
 from goodgov.exchange import errors, registries
 from goodgov.exchange.models import (
     AccessRight,
@@ -63,7 +64,7 @@ def person_commitment(person_hash: str) -> str:
 def _table(model: type[models.Model]) -> str:
     """A model's table, quoted. The raw statements here take identifiers only from the
     models and every value as a query parameter (hence the ``noqa: S608``)."""
-    return connection.ops.quote_name(model._meta.db_table)
+    return rawsql.table(model)
 
 
 def _salted(salt: str, person_hash: str) -> str:
@@ -116,41 +117,6 @@ def _nonce_insert(*, client: str, nonce: str, expires_at: dt.datetime) -> bool:
             [client, nonce, connection.ops.adapt_datetimefield_value(expires_at)],
         )
         return cursor.rowcount == 1
-
-
-#: Columns whose value, a str, goes to the database as it is: no preparation to run.
-_TEXT = (models.CharField, models.TextField)
-_INSERTS: dict[tuple[str, type[models.Model]], tuple[str, list[Any], bool]] = {}
-
-
-def _insert(row: models.Model) -> None:
-    """INSERT a new model instance with one statement of our own (what ``save()`` does,
-    without building the query through the ORM each time); sets its primary key."""
-    key = (connection.vendor, type(row))
-    if key not in _INSERTS:
-        meta = row._meta
-        fields = [f for f in meta.concrete_fields if f is not meta.pk]
-        returning = connection.features.can_return_columns_from_insert
-        _INSERTS[key] = (
-            f"INSERT INTO {_table(type(row))}"  # noqa: S608
-            f" ({', '.join(connection.ops.quote_name(f.column) for f in fields)})"
-            f" VALUES ({', '.join(['%s'] * len(fields))})"
-            + (f" RETURNING {connection.ops.quote_name(meta.pk.column)}" if returning else ""),
-            fields,
-            returning,
-        )
-    sql, fields, returning = _INSERTS[key]
-    values = []
-    for f in fields:
-        value = getattr(row, f.attname)
-        if type(f) not in _TEXT or not isinstance(value, str | None):
-            value = f.get_db_prep_save(f.pre_save(row, True), connection)
-        values.append(value)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    row._state.adding = False
-    row._state.db = connection.alias
 
 
 def _agency() -> Agency | None:
@@ -352,7 +318,7 @@ def _record_served(
         fields=fields,
         nonce=nonce,
     )
-    _insert(row)
+    rawsql.insert([row])
     private: dict[str, Any] = {"nonce": nonce, "consent": row.consent_reference or None}
     if consent_token is not None:
         private["consent_token"] = consent_token
@@ -412,7 +378,7 @@ def exchange_record_requested(
         actor_role=actor_role,
         nonce=nonce,
     )
-    _insert(row)
+    rawsql.insert([row])
     ledger.record(
         actor=actor,
         action="exchange.requested",

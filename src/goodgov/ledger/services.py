@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from goodgov.core import rawsql
 from goodgov.ledger import schemas
 from goodgov.ledger.models import Event, PersonSalt
 
@@ -69,7 +70,7 @@ def record(
     event = _event(
         actor=actor, action=action, subject=subject, agency=agency, public=public, private=private
     )
-    _insert([event])
+    rawsql.insert([event])
     return event
 
 
@@ -82,7 +83,7 @@ def record_all(entries: Sequence[dict[str, Any]]) -> list[Event]:
     """
     events = [_event(**entry) for entry in entries]
     if events:
-        _insert(events)
+        rawsql.insert(events)
     return events
 
 
@@ -107,52 +108,3 @@ def _event(
         public=public,
         private=private,
     )
-
-
-_INSERTS: dict[tuple[str, int], str] = {}
-
-
-def _insert(events: list[Event]) -> None:
-    """INSERT the events with one statement of our own and give them their ids, in order.
-
-    What ``save()`` (or ``bulk_create``) does, without building the statement through the
-    ORM for every event: every service records at least one, and the ORM took longer to
-    build the ``INSERT`` than the database took to run it. Values go through each field's
-    own preparation (JSON, the encrypted ``private``), as the ORM would send them.
-    """
-    connection = transaction.get_connection()
-    if len(events) > 1 and not connection.features.can_return_rows_from_bulk_insert:
-        for event in events:  # an old SQLite (before 3.35): one statement each
-            _insert([event])
-        return
-    fields = _FIELDS
-    returning = connection.features.can_return_columns_from_insert
-    key = (connection.vendor, len(events))
-    sql = _INSERTS.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        row = f"({', '.join(['%s'] * len(fields))})"
-        sql = (
-            f"INSERT INTO {quote(Event._meta.db_table)}"  # noqa: S608
-            f" ({', '.join(quote(f.column) for f in fields)})"
-            f" VALUES {', '.join([row] * len(events))}"
-            + (f" RETURNING {quote(Event._meta.pk.column)}" if returning else "")
-        )
-        if len(events) <= 8:  # the shapes services use; anything else is built each time
-            _INSERTS[key] = sql
-    values = [
-        field.get_db_prep_save(field.pre_save(event, True), connection)
-        for event in events
-        for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        # One statement: the ids ascend in the order of the rows.
-        ids = sorted(row[0] for row in cursor.fetchall()) if returning else [cursor.lastrowid]
-    for event, pk in zip(events, ids, strict=True):
-        event.pk = pk
-        event._state.adding = False
-        event._state.db = connection.alias
-
-
-_FIELDS = [f for f in Event._meta.concrete_fields if f is not Event._meta.pk]
