@@ -9,12 +9,8 @@ page still renders and says that ddg's record could not be fetched now.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,66 +24,9 @@ import yaml
 from goodgov.exchange import client as exchange_client
 from goodgov.exchange import synthetic
 from goodgov.ledger import note
+from tests.exchange.nodes import BIN, Node, free_port, wait_until_up
 
-BIN = Path(sys.executable).parent
 DOPA = note.Signer.generate("dopa")  # this test process, as a third node
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Node:
-    name: str
-    agency: str
-    port: int
-    data_dir: Path
-    key: note.Signer
-    services: list[str]
-    server: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def env(self, directory: Path) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODGOV_", "DJANGO_"))}
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "goodgov.settings",
-                "GOODGOV_DATA_DIR": str(self.data_dir),
-                "GOODGOV_SECRET_KEY": f"test-secret-of-{self.name}-" + "x" * 40,
-                "GOODGOV_BASE_URL": self.url,
-                "GOODGOV_ALLOWED_HOSTS": "127.0.0.1",
-                "GOODGOV_DEBUG": "1",  # pages without collectstatic
-                "GOODGOV_EXCHANGE_NODE": self.name,
-                "GOODGOV_EXCHANGE_KEY": self.key.key,
-                "GOODGOV_EXCHANGE_AGENCY": self.agency,
-                "GOODGOV_EXCHANGE_DIRECTORY": str(directory),
-                "GOODGOV_EXCHANGE_SERVICES": ",".join(self.services),
-                "GOODGOV_EXCHANGE_TIMEOUT": "5",
-                "GOODGOV_EXCHANGE_BACKOFF": "0.05",
-            }
-        )
-        return env
-
-    def goodgov(self, directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [str(BIN / "goodgov"), *args],
-            env=self.env(directory),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        return done
-
-    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.data_dir / "goodgov.sqlite3") as db:
-            return db.execute(sql, params).fetchall()
 
 
 SIGN_IN = """
@@ -103,19 +42,6 @@ client = Client()
 client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
 print(client.cookies[settings.SESSION_COOKIE_NAME].value)
 """
-
-
-def _wait_until_up(node: Node) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert node.server is not None and node.server.poll() is None, "the server died"
-        try:
-            if httpx.get(f"{node.url}/exchange/node", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{node.name} did not start")
 
 
 @dataclass
@@ -137,9 +63,17 @@ class World:
 def world(tmp_path_factory: Any) -> Iterator[World]:
     root = tmp_path_factory.mktemp("tracker-two-nodes")
     ddg = Node(
-        "ddg", "DDG", _free_port(), root / "ddg", note.Signer.generate("ddg"), ["population"]
+        "ddg",
+        "DDG",
+        free_port(),
+        root / "ddg",
+        note.Signer.generate("ddg"),
+        ["population"],
+        pages=True,
     )
-    tbnk = Node("tbnk", "TBNK", _free_port(), root / "tbnk", note.Signer.generate("tbnk"), [])
+    tbnk = Node(
+        "tbnk", "TBNK", free_port(), root / "tbnk", note.Signer.generate("tbnk"), [], pages=True
+    )
     directory = root / "directory.yaml"
     entries = [
         {
@@ -155,7 +89,7 @@ def world(tmp_path_factory: Any) -> Iterator[World]:
         {
             "name": "dopa",
             "agency": "DOPA",
-            "base_url": f"http://127.0.0.1:{_free_port()}",
+            "base_url": f"http://127.0.0.1:{free_port()}",
             "public_key": DOPA.verifier.key,
         }
     )
@@ -167,9 +101,9 @@ def world(tmp_path_factory: Any) -> Iterator[World]:
             subprocess.Popen([str(BIN / "goodgov"), "migrate", "-v0"], env=node.env(directory))
         )
     assert [m.wait(timeout=120) for m in migrations] == [0, 0]
-    ddg.goodgov(directory, "exchange", "people", "--count", "20", "--registries", "population")
+    ddg.goodgov_ok(directory, "exchange", "people", "--count", "20", "--registries", "population")
     for client, purposes in (("tbnk", "elderly-allowance"), ("dopa", "tax-audit,land-survey")):
-        ddg.goodgov(
+        ddg.goodgov_ok(
             directory,
             "exchange",
             "grant",
@@ -180,14 +114,14 @@ def world(tmp_path_factory: Any) -> Iterator[World]:
             f"--purposes={purposes}",
             "--legal-bases=pdpa-24-4",
         )
-    granted = ddg.goodgov(directory, "exchange", "tracker-rights")
+    granted = ddg.goodgov_ok(directory, "exchange", "tracker-rights")
     assert granted.stdout.splitlines() == [
         "granted dopa -> tracker.uses",
         "granted tbnk -> tracker.uses",
     ]
     person, other_person = synthetic.national_ids(2)
     session = (
-        tbnk.goodgov(directory, "shell", "-c", SIGN_IN.format(national_id=person))
+        tbnk.goodgov_ok(directory, "shell", "-c", SIGN_IN.format(national_id=person))
         .stdout.strip()
         .splitlines()[-1]
     )
@@ -208,9 +142,9 @@ def world(tmp_path_factory: Any) -> Iterator[World]:
                 cwd=node.data_dir,
             )
         for node in (ddg, tbnk):
-            _wait_until_up(node)
+            wait_until_up(node)
         # tbnk fetches a fact about the person from ddg: each now has a record of it
-        tbnk.goodgov(
+        tbnk.goodgov_ok(
             directory,
             "exchange",
             "call",

@@ -8,14 +8,9 @@ test then reads each node's own database to see what each recorded.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,85 +20,15 @@ import yaml
 
 from goodgov.exchange import synthetic
 from goodgov.ledger import note
-
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Node:
-    name: str
-    agency: str
-    port: int
-    data_dir: Path
-    key: note.Signer
-    services: list[str]
-    server: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def env(self, directory: Path) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODGOV_", "DJANGO_"))}
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "goodgov.settings",
-                "GOODGOV_DATA_DIR": str(self.data_dir),
-                "GOODGOV_SECRET_KEY": f"test-secret-of-{self.name}-" + "x" * 40,
-                "GOODGOV_BASE_URL": self.url,
-                "GOODGOV_ALLOWED_HOSTS": "127.0.0.1",
-                "GOODGOV_EXCHANGE_NODE": self.name,
-                "GOODGOV_EXCHANGE_KEY": self.key.key,
-                "GOODGOV_EXCHANGE_AGENCY": self.agency,
-                "GOODGOV_EXCHANGE_DIRECTORY": str(directory),
-                "GOODGOV_EXCHANGE_SERVICES": ",".join(self.services),
-                "GOODGOV_EXCHANGE_TIMEOUT": "5",
-                "GOODGOV_EXCHANGE_BACKOFF": "0.05",
-            }
-        )
-        return env
-
-    def goodgov(self, directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(BIN / "goodgov"), *args],
-            env=self.env(directory),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.data_dir / "goodgov.sqlite3") as db:
-            return db.execute(sql, params).fetchall()
-
-
-def _wait_until_up(node: Node) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert node.server is not None and node.server.poll() is None, "the server died"
-        try:
-            if httpx.get(f"{node.url}/exchange/node", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{node.name} did not start")
+from tests.exchange.nodes import BIN, Node, free_port, wait_until_up
 
 
 @pytest.fixture(scope="module")
 def two_nodes(tmp_path_factory: Any) -> Iterator[tuple[Node, Node, Path]]:
     root = tmp_path_factory.mktemp("two-nodes")
-    ddg = Node(
-        "ddg", "DDG", _free_port(), root / "ddg", note.Signer.generate("ddg"), ["population"]
-    )
+    ddg = Node("ddg", "DDG", free_port(), root / "ddg", note.Signer.generate("ddg"), ["population"])
     tbnk = Node(
-        "tbnk", "TBNK", _free_port(), root / "tbnk", note.Signer.generate("tbnk"), ["welfare"]
+        "tbnk", "TBNK", free_port(), root / "tbnk", note.Signer.generate("tbnk"), ["welfare"]
     )
     directory = root / "directory.yaml"
     directory.write_text(
@@ -166,7 +91,7 @@ def two_nodes(tmp_path_factory: Any) -> Iterator[tuple[Node, Node, Path]]:
                 cwd=node.data_dir,
             )
         for node in (ddg, tbnk):
-            _wait_until_up(node)
+            wait_until_up(node)
         yield ddg, tbnk, directory
     finally:
         for node in (ddg, tbnk):

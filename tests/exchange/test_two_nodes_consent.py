@@ -21,7 +21,7 @@ import yaml
 from goodgov.exchange import client as exchange_client
 from goodgov.exchange import consent_tokens, directory, errors, signing, synthetic
 from goodgov.ledger import note
-from tests.exchange.test_two_nodes import BIN, Node, _free_port, _wait_until_up
+from tests.exchange.nodes import BIN, Node, free_port, wait_until_up
 
 PURPOSE = "elderly-allowance"
 
@@ -29,11 +29,9 @@ PURPOSE = "elderly-allowance"
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: Any) -> Iterator[tuple[Node, Node, Path]]:
     root = tmp_path_factory.mktemp("two-nodes-consent")
-    ddg = Node(
-        "ddg", "DDG", _free_port(), root / "ddg", note.Signer.generate("ddg"), ["population"]
-    )
+    ddg = Node("ddg", "DDG", free_port(), root / "ddg", note.Signer.generate("ddg"), ["population"])
     tbnk = Node(
-        "tbnk", "TBNK", _free_port(), root / "tbnk", note.Signer.generate("tbnk"), ["welfare"]
+        "tbnk", "TBNK", free_port(), root / "tbnk", note.Signer.generate("tbnk"), ["welfare"]
     )
     path = root / "directory.yaml"
     path.write_text(
@@ -93,7 +91,7 @@ def nodes(tmp_path_factory: Any) -> Iterator[tuple[Node, Node, Path]]:
             env=ddg.env(path),
             cwd=ddg.data_dir,
         )
-        _wait_until_up(ddg)
+        wait_until_up(ddg)
         yield ddg, tbnk, path
     finally:
         if ddg.server is not None and ddg.server.poll() is None:

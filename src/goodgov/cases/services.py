@@ -36,7 +36,7 @@ from goodgov.documents.services import (
     evidence_attach,
     files_discarded_on_failure,
 )
-from goodgov.exchange import erasure, once_only
+from goodgov.exchange import erasure, once_only, registries
 from goodgov.ledger.selectors import events_for
 from goodgov.ledger.services import commitment
 from goodgov.notifications.services import message_send
@@ -472,7 +472,7 @@ def _age_band_of(source: dict[str, Any], day: dt.date) -> str | None:
         except ValueError:
             continue
         if born <= day:
-            age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+            age = registries.age_on(born, day)
             break
     if age is None:
         value = source.get("age")
