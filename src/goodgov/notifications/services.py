@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 
+from goodgov.core import rawsql
 from goodgov.notifications.models import Message
 
 
@@ -17,7 +18,8 @@ def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Mes
     person's preferred language.
     """
     with translation.override(getattr(user, "preferred_language", None) or "th"):
-        message = Message.objects.create(user=user, case=case, subject=str(subject), body=str(body))
+        message = Message(user=user, case=case, subject=str(subject), body=str(body))
+    rawsql.insert([message])  # one a submission: plain SQL, as the ORM would write it
     if getattr(user, "email", None):
         from goodgov.notifications.tasks import email_message
 
