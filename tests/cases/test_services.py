@@ -289,3 +289,38 @@ def test_open_case_keeps_its_version_when_the_service_changes(submitted, definit
     case = services.case_claim(actor=clerk, case=submitted)
     assert case.version.number == 1
     assert case.version.definition["deadline_days"] == 15
+
+
+@pytest.mark.parametrize(("preferred", "page"), [("en", "th"), ("th", "en")])
+def test_messages_to_the_applicant_are_in_their_language_not_the_pages(
+    citizen_a, clerk, approver, service_version, preferred, page
+):
+    # given: an applicant who reads `preferred`, and every step taken on a `page` site
+    citizen_a.preferred_language = preferred
+    citizen_a.save(update_fields=["preferred_language"])
+    with translation.override(page):
+        # when: they apply, an officer asks for more, then approves
+        case = submitted_case(citizen_a, service_version)
+        services.case_claim(actor=clerk, case=case)
+        services.case_request_info(actor=clerk, case=case, message="ขอสำเนา")
+        services.case_answer(actor=citizen_a, case=case, response="แนบแล้ว")
+        services.case_approve(actor=approver, case=case)
+    # then: each message reads as the applicant's language has it, service name included
+    subjects = list(Message.objects.filter(case=case).order_by("id").values_list("subject", "body"))
+    with translation.override(preferred):
+        name = case.version.name
+        expected = [
+            str(services._("Application received: %(reference)s") % {"reference": case.reference}),
+            str(
+                services._("More information needed: %(reference)s") % {"reference": case.reference}
+            ),
+            str(services._("Application approved: %(reference)s") % {"reference": case.reference}),
+        ]
+    assert [subject for subject, _body in subjects] == expected
+    assert name in subjects[0][1] and name in subjects[2][1]
+    with translation.override(page):  # the page's language would have read otherwise
+        assert case.version.name != name
+        assert (
+            str(services._("Application received: %(reference)s") % {"reference": ""})
+            not in (expected[0])
+        )

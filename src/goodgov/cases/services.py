@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
@@ -488,16 +488,23 @@ def _age_band_of(source: dict[str, Any], day: dt.date) -> str | None:
 
 def _send_received(case: Case) -> None:
     """Tell the applicant their application arrived: in-app, and by email after commit."""
-    message_send(
-        user=case.applicant,
-        case=case,
-        subject=_("Application received: %(reference)s") % {"reference": case.reference},
-        body=_(
-            "We have received your application for %(service)s. Your reference number is "
-            "%(reference)s. You can follow it under My applications."
+    with _applicants_language(case):
+        message_send(
+            user=case.applicant,
+            case=case,
+            subject=_("Application received: %(reference)s") % {"reference": case.reference},
+            body=_(
+                "We have received your application for %(service)s. Your reference number is "
+                "%(reference)s. You can follow it under My applications."
+            )
+            % {"service": case.version.name, "reference": case.reference},
         )
-        % {"service": case.version.name, "reference": case.reference},
-    )
+
+
+def _applicants_language(case: Case) -> Any:
+    """Messages to the applicant are written in their language, not the officer's (or the
+    page's): the text is filled in at once, so the language must be set before."""
+    return translation.override(getattr(case.applicant, "preferred_language", None) or "th")
 
 
 def _transition(actor: Any, case: Case, name: str) -> Case:
@@ -563,15 +570,16 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
             },
             private={"message": message},
         )
-        message_send(
-            user=case.applicant,
-            case=case,
-            subject=_("More information needed: %(reference)s") % {"reference": case.reference},
-            body=_(
-                "The officer handling your application asks:\n\n%(message)s\n\nPlease answer on the application page."
+        with _applicants_language(case):
+            message_send(
+                user=case.applicant,
+                case=case,
+                subject=_("More information needed: %(reference)s") % {"reference": case.reference},
+                body=_(
+                    "The officer handling your application asks:\n\n%(message)s\n\nPlease answer on the application page."
+                )
+                % {"message": message},
             )
-            % {"message": message},
-        )
     return request
 
 
@@ -610,14 +618,15 @@ def case_approve(*, actor: Any, case: Case, conditions: str = "") -> Case:
     with files_discarded_on_failure(), transaction.atomic():
         case = _transition(actor, case, "approve")
         case.decision_conditions = conditions
-        _decided(
-            case,
-            actor,
-            _("Application approved: %(reference)s") % {"reference": case.reference},
-            _("Your application for %(service)s has been approved.")
-            % {"service": case.version.name}
-            + ("\n\n" + str(_("Conditions:")) + "\n" + conditions if conditions else ""),
-        )
+        with _applicants_language(case):
+            _decided(
+                case,
+                actor,
+                _("Application approved: %(reference)s") % {"reference": case.reference},
+                _("Your application for %(service)s has been approved.")
+                % {"service": case.version.name}
+                + ("\n\n" + str(_("Conditions:")) + "\n" + conditions if conditions else ""),
+            )
         case.save(
             update_fields=["state", "decision_conditions", "decided_at", "assignee", "updated_at"]
         )
@@ -666,15 +675,16 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> C
         case = _transition(actor, case, "reject")
         case.decision_reasons = reasons
         case.decision_legal_ground = legal_ground
-        _decided(
-            case,
-            actor,
-            _("Application refused: %(reference)s") % {"reference": case.reference},
-            _(
-                "Your application for %(service)s has been refused.\n\nReasons: %(reasons)s\nLegal ground: %(ground)s\n\nYou may appeal this decision as the law provides."
+        with _applicants_language(case):
+            _decided(
+                case,
+                actor,
+                _("Application refused: %(reference)s") % {"reference": case.reference},
+                _(
+                    "Your application for %(service)s has been refused.\n\nReasons: %(reasons)s\nLegal ground: %(ground)s\n\nYou may appeal this decision as the law provides."
+                )
+                % {"service": case.version.name, "reasons": reasons, "ground": legal_ground},
             )
-            % {"service": case.version.name, "reasons": reasons, "ground": legal_ground},
-        )
         case.save(
             update_fields=[
                 "state",
@@ -715,15 +725,16 @@ def case_withdraw(*, actor: Any, case: Case) -> Case:
             agency=case.agency,
             public={"reference": case.reference, "agency": case.agency.code},
         )
-        message_send(
-            user=case.applicant,
-            case=case,
-            subject=_("Application withdrawn: %(reference)s") % {"reference": case.reference},
-            body=_(
-                "You have withdrawn your application %(reference)s. No further action will be taken."
+        with _applicants_language(case):
+            message_send(
+                user=case.applicant,
+                case=case,
+                subject=_("Application withdrawn: %(reference)s") % {"reference": case.reference},
+                body=_(
+                    "You have withdrawn your application %(reference)s. No further action will be taken."
+                )
+                % {"reference": case.reference},
             )
-            % {"reference": case.reference},
-        )
     return case
 
 
