@@ -182,7 +182,7 @@ def check_grant(signed: Signed, body: bytes) -> Grant:
                 f"the right does not accept the legal basis {basis!r}; ask for the person's consent"
             )
     try:
-        _key, record = registries.SERVICES[service][method](query)
+        _key, record = registries.SERVICES[service][method](query, key=person_hash)
     except registries.NotInRegistry as error:
         raise errors.NotFound from error
     return Grant(
@@ -204,18 +204,21 @@ def check_grant(signed: Signed, body: bytes) -> Grant:
 
 
 _RIGHT_COLUMNS = ("id", "fields", "purposes", "legal_bases", "revoked_at")
+_RIGHT_SQL: dict[str, str] = {}  # the statement, per database vendor
 
 
 def _right(client: str, service: str, method: str) -> AccessRight | None:
     """The client's right to the service method as it stands now: one small query on
     every request (nothing cached, so a revocation takes effect at the next request)."""
-    quote = connection.ops.quote_name
-    # identifiers from the model; every value is a parameter
-    sql = (
-        f"SELECT {', '.join(quote(c) for c in _RIGHT_COLUMNS)}"  # noqa: S608
-        f" FROM {quote(AccessRight._meta.db_table)}"
-        " WHERE client = %s AND service = %s AND method = %s"
-    )
+    sql = _RIGHT_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        # identifiers from the model; every value is a parameter
+        sql = _RIGHT_SQL[connection.vendor] = (
+            f"SELECT {', '.join(quote(c) for c in _RIGHT_COLUMNS)}"  # noqa: S608
+            f" FROM {quote(AccessRight._meta.db_table)}"
+            " WHERE client = %s AND service = %s AND method = %s"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [client, service, method])
         row = cursor.fetchone()

@@ -7,7 +7,8 @@ exchanges a second, a noticeable share). Placed right after Django's
 ``SecurityMiddleware`` (which still adds its headers: nosniff, referrer policy, COOP,
 HSTS, and redirects to HTTPS), this middleware calls the exchange's own views directly and
 adds the remaining security headers itself: ``X-Frame-Options`` and a Content Security
-Policy that allows nothing (the answers are JSON, never a page).
+Policy that allows nothing (the answers are JSON, never a page), and, as
+``CommonMiddleware`` would, the ``Content-Length``.
 
 Only the views in :data:`MACHINE_VIEWS` are called this way; any other path, including
 an unknown one under ``/exchange/``, goes through the whole chain as before. Each view
@@ -55,4 +56,8 @@ class MachineEndpointsMiddleware:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Cache-Control", "no-store")
+        if not response.streaming and not response.has_header("Content-Length"):
+            # as CommonMiddleware does for every other response: the server then sends the
+            # body as it is, not in chunks
+            response.headers["Content-Length"] = str(len(response.content))
         return response

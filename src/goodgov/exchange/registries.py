@@ -10,8 +10,7 @@ data, for the person's data tracker at another node.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from django.db import connection
 from django.utils import timezone
@@ -28,7 +27,13 @@ class BadQuery(ValueError):
     """The query does not name a person by a valid national ID."""
 
 
-Method = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+class Method(Protocol):
+    """A data service method: the query (and its :func:`person_hash`, when the caller has
+    it already) to the person's lookup hash and every field the registry knows."""
+
+    def __call__(
+        self, query: dict[str, Any], *, key: str | None = None
+    ) -> tuple[str, dict[str, Any]]: ...
 
 
 def person_hash(query: dict[str, Any]) -> str:
@@ -45,7 +50,7 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _person_fields(person: RegistryPerson, today: dt.date) -> dict[str, Any]:
+def _person_fields(person: RegistryPerson | _Person, today: dt.date) -> dict[str, Any]:
     return {
         "given_name_th": person.given_name_th,
         "family_name_th": person.family_name_th,
@@ -68,28 +73,73 @@ def _person_fields(person: RegistryPerson, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _person(person_hash: str) -> RegistryPerson:
-    # One plain statement: every exchange reads a person, and building the ORM's query
-    # (with its ORDER BY and LIMIT) cost twice as much as running this one.
-    table = connection.ops.quote_name(RegistryPerson._meta.db_table)
-    rows = RegistryPerson.objects.raw(
-        f"SELECT * FROM {table} WHERE national_id_hash = %s",  # noqa: S608 (the model's table)
-        [person_hash],
-    )
-    found = next(iter(rows), None)
-    if found is None:
+class _Person(NamedTuple):
+    """The columns of a :class:`RegistryPerson` that a record is built from."""
+
+    given_name_th: str
+    family_name_th: str
+    given_name_en: str
+    family_name_en: str
+    birth_date: dt.date
+    sex: str
+    address_line: str
+    subdistrict: str
+    district: str
+    province: str
+    postcode: str
+    household_id: str
+    household_role: str
+    dead: bool
+    death_date: dt.date | None
+
+
+def _date(value: Any) -> Any:
+    """A date column as the ORM reads it (SQLite may hand over its text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+_SELECT: dict[str, str] = {}
+
+
+def _person(person_hash: str) -> _Person:
+    # One plain statement, read into a tuple: every exchange reads a person, and the ORM
+    # (building the query, then a model instance and its converters) cost several times
+    # what the database took.
+    sql = _SELECT.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        column = {f.name: quote(f.column) for f in RegistryPerson._meta.concrete_fields}
+        sql = _SELECT[connection.vendor] = (
+            f"SELECT {', '.join(column[name] for name in _Person._fields)}"  # noqa: S608 (the model's names)
+            f" FROM {quote(RegistryPerson._meta.db_table)}"
+            f" WHERE {column['national_id_hash']} = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_hash])
+        row = cursor.fetchone()
+    if row is None:
         raise NotInRegistry
-    return found
+    found = _Person(*row)
+    return found._replace(
+        birth_date=_date(found.birth_date),
+        dead=bool(found.dead),
+        death_date=_date(found.death_date),
+    )
 
 
-def population_person(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    key = person_hash(query)
+def population_person(
+    query: dict[str, Any], *, key: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``key``: the query's :func:`person_hash`, when the caller has it already."""
+    key = key or person_hash(query)
     return key, _person_fields(_person(key), timezone.localdate())
 
 
-def population_household(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def population_household(
+    query: dict[str, Any], *, key: str | None = None
+) -> tuple[str, dict[str, Any]]:
     """The person's house code and every member registered at that house."""
-    key = person_hash(query)
+    key = key or person_hash(query)
     person = _person(key)
     today = timezone.localdate()
     members = RegistryPerson.objects.filter(household_id=person.household_id).order_by("id")
@@ -110,9 +160,9 @@ def population_household(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     }
 
 
-def welfare_status(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def welfare_status(query: dict[str, Any], *, key: str | None = None) -> tuple[str, dict[str, Any]]:
     """The welfare programmes paying the person (an empty list when none)."""
-    key = person_hash(query)
+    key = key or person_hash(query)
     records = WelfareRecord.objects.filter(national_id_hash=key).order_by("since")
     return key, {
         "programmes": [
@@ -127,14 +177,14 @@ def welfare_status(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     }
 
 
-def tracker_uses(query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def tracker_uses(query: dict[str, Any], *, key: str | None = None) -> tuple[str, dict[str, Any]]:
     """This node's record of the uses of the person's data (``exchanges``: what it served
     and asked about them; ``views``: officers who opened their record), for the person's
     data tracker at another node. Empty lists, never "not found", for someone it never
     handled. See :func:`goodgov.exchange.selectors.uses_record`."""
     from goodgov.exchange.selectors import uses_record
 
-    key = person_hash(query)
+    key = key or person_hash(query)
     return key, uses_record(key)
 
 

@@ -74,18 +74,39 @@ def _salted(salt: str, person_hash: str) -> str:
 def _commitment_read(person_hash: str) -> str | None:
     """The commitment, if it can be made without writing: None when the person has no
     account here and no salt yet (:func:`_commitment_make` makes one). One query."""
+    return _commitment_and_agency(person_hash, agency=False)[0]
+
+
+_COMMITMENT_SQL: dict[tuple[str, bool], str] = {}  # per database vendor, with the agency
+
+
+def _commitment_and_agency(
+    person_hash: str, *, agency: bool = True
+) -> tuple[str | None, Agency | None]:
+    """:func:`_commitment_read` and (``agency``) :func:`_agency`, in one query."""
     from goodgov.accounts.models import User
 
+    code = getattr(settings, "GOODGOV_EXCHANGE_AGENCY", "") if agency else ""
+    sql = _COMMITMENT_SQL.get((connection.vendor, bool(code)))
+    if sql is None:
+        sql = _COMMITMENT_SQL[connection.vendor, bool(code)] = (
+            f"SELECT (SELECT id FROM {_table(User)} WHERE national_id_hash = %s),"  # noqa: S608
+            f" (SELECT salt FROM {_table(PersonSalt)} WHERE person_hash = %s)"
+            + (f", (SELECT id FROM {_table(Agency)} WHERE code = %s)" if code else "")  # noqa: S608
+        )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT id FROM {_table(User)} WHERE national_id_hash = %s),"  # noqa: S608
-            f" (SELECT salt FROM {_table(PersonSalt)} WHERE person_hash = %s)",
-            [person_hash, person_hash],
+            sql, [person_hash, person_hash, code] if code else [person_hash, person_hash]
         )
-        user_id, salt = cursor.fetchone()
+        user_id, salt, *agency_id = cursor.fetchone()
+    found = (
+        Agency.from_db(connection.alias, ["id"], [agency_id[0]])
+        if agency_id and agency_id[0] is not None
+        else None
+    )
     if user_id is not None:  # the ledger's own commitment (and its salt) for an account
-        return commitment(User.from_db(connection.alias, ["id"], [user_id]))
-    return _salted(salt, person_hash) if salt is not None else None
+        return commitment(User.from_db(connection.alias, ["id"], [user_id])), found
+    return (_salted(salt, person_hash) if salt is not None else None), found
 
 
 def _commitment_make(person_hash: str) -> str:
@@ -117,6 +138,13 @@ def _nonce_insert(*, client: str, nonce: str, expires_at: dt.datetime) -> bool:
             [client, nonce, connection.ops.adapt_datetimefield_value(expires_at)],
         )
         return cursor.rowcount == 1
+
+
+class _Unread:
+    """Not read yet (unlike None: no agency)."""
+
+
+_UNREAD = _Unread()
 
 
 def _agency() -> Agency | None:
@@ -302,8 +330,10 @@ def _record_served(
     consent_reference: str,
     consent_token: dict[str, Any] | None,
     person: str | None,
+    agency: Agency | _Unread | None = _UNREAD,
 ) -> Exchange:
-    """:func:`exchange_record_served` in the caller's transaction (no savepoint)."""
+    """:func:`exchange_record_served` in the caller's transaction (no savepoint).
+    ``agency``: :func:`_agency`, when the caller read it already."""
     person = person or person_commitment(person_hash)
     row = Exchange(
         direction=Exchange.Direction.SERVED,
@@ -326,7 +356,7 @@ def _record_served(
         actor=None,
         action="exchange.served",
         subject=row,
-        agency=_agency(),
+        agency=_agency() if isinstance(agency, _Unread) else agency,
         public={
             "client": client,
             "service": service,
@@ -362,7 +392,11 @@ def exchange_record_requested(
 
     ``person``: the commitment, when the caller has it; otherwise it is read (and the
     person's salt made, the first time) in this transaction: one commit in all."""
-    person = person or person_commitment(person_hash)
+    if person is None:  # the commitment and the agency in one query
+        person, agency = _commitment_and_agency(person_hash)
+        person = person or _commitment_make(person_hash)
+    else:
+        agency = _agency()
     row = Exchange(
         direction=Exchange.Direction.REQUESTED,
         peer=provider,
@@ -383,7 +417,7 @@ def exchange_record_requested(
         actor=actor,
         action="exchange.requested",
         subject=row,
-        agency=_agency(),
+        agency=agency,
         public={
             "provider": provider,
             "service": service,
@@ -405,7 +439,9 @@ def exchange_serve(*, grant: Grant, person: str | None = None) -> dict[str, Any]
     return _serve(grant, person or _commitment_read(grant.person_hash))
 
 
-def _serve(grant: Grant, person: str | None) -> dict[str, Any]:
+def _serve(
+    grant: Grant, person: str | None, agency: Agency | _Unread | None = _UNREAD
+) -> dict[str, Any]:
     """:func:`exchange_serve` in the caller's transaction: the look-up (which may refuse)
     comes before any write, so a refusal leaves nothing of it to roll back. ``person``:
     the commitment as read (None: the person has no salt yet, made here)."""
@@ -413,7 +449,7 @@ def _serve(grant: Grant, person: str | None) -> dict[str, Any]:
     if data is None:
         handler = registries.SERVICES[grant.service][grant.method]
         try:
-            _key, data = handler(grant.query)
+            _key, data = handler(grant.query, key=grant.person_hash)
         except registries.NotInRegistry as error:
             raise errors.NotFound from error
     wanted = set(grant.right.fields)
@@ -433,6 +469,7 @@ def _serve(grant: Grant, person: str | None) -> dict[str, Any]:
         consent_reference=grant.consent_reference,
         consent_token=grant.consent_token,
         person=person or _commitment_make(grant.person_hash),
+        agency=agency,
     )
     return allowed
 
@@ -453,7 +490,9 @@ def exchange_answer(
     the whole). A replayed nonce is refused before anything else; a refused request keeps
     its nonce.
     """
-    person = _commitment_read(grant.person_hash) if grant is not None else None
+    person, agency = (
+        _commitment_and_agency(grant.person_hash) if grant is not None else (None, None)
+    )
     data: dict[str, Any] = {}
     with transaction.atomic():
         if not _nonce_insert(client=client, nonce=nonce, expires_at=expires_at):
@@ -462,7 +501,7 @@ def exchange_answer(
             replayed = False
             if refusal is None and grant is not None:
                 try:
-                    data = _serve(grant, person)
+                    data = _serve(grant, person, agency)
                 except errors.ExchangeError as error:  # refused before it wrote anything
                     refusal = error
     if replayed:

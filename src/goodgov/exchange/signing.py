@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,14 +127,19 @@ def new_nonce() -> str:
 def request_components(headers: Any) -> tuple[str, ...]:
     """What a request with these headers must cover: the fixed list, its legal basis or
     consent reference, and its consent token when it carries one."""
-    names = {name.lower() for name in headers}
-    consent = "exchange-consent" in names
-    token = ("exchange-consent-token",) if H_CONSENT_TOKEN.lower() in names else ()
-    return (
+    names = headers._store if type(headers) is Headers else {name.lower() for name in headers}
+    return _REQUEST_COMPONENTS["exchange-consent" in names, "exchange-consent-token" in names]
+
+
+_REQUEST_COMPONENTS = {
+    (consent, token): (
         *REQUEST_COMPONENTS,
         "exchange-consent" if consent else "exchange-legal-basis",
-        *token,
+        *(("exchange-consent-token",) if token else ()),
     )
+    for consent in (False, True)
+    for token in (False, True)
+}
 
 
 # --- the fast path: the signature base of goodgov's own messages, built directly ---------
@@ -156,7 +162,7 @@ _METADATA = {"alg", "created", "expires", "keyid", "nonce", "tag"}
 
 
 def _sf_string(value: str) -> str:
-    if not all(" " <= c <= "~" for c in value):
+    if not (value.isascii() and value.isprintable()):  # only " " to "~"
         raise _Slow
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -177,6 +183,10 @@ def _b64_strict(text: str) -> bytes:
 
 
 def _field_lines(headers: Any) -> dict[str, list[str]]:
+    if type(headers) is Headers:  # one value per name already
+        return {
+            name: [normalize_header_value(value)] for name, (_n, value) in headers._store.items()
+        }
     lines: dict[str, list[str]] = {}
     for name, value in headers.items():
         lines.setdefault(name.lower(), []).append(normalize_header_value(value))
@@ -190,9 +200,10 @@ def _one_line(lines: dict[str, list[str]], name: str) -> str:
     return values[0]
 
 
+@functools.lru_cache(maxsize=256)  # a node asks and serves at a handful of URLs
 def _target_uri(url: str) -> str:
     try:
-        parts = parse_url(str(url))
+        parts = parse_url(url)
     except HTTPMessageSignaturesException as error:
         raise _Slow from error
     return f"{parts.scheme}://{parts.authority}{parts.path or '/'}{parts.query_suffix}"
@@ -212,7 +223,10 @@ def _field(value: str) -> str:
 
 def _request_signature_member(request: Request, lines: dict[str, list[str]] | None = None) -> str:
     """The request's ``exchange`` signature as its Structured Field member (``:…:``)."""
-    if lines is None:  # only the field needed, not every header of the request
+    if lines is None and type(request.headers) is Headers:
+        found = request.headers._store.get("signature")
+        lines = {"signature": [normalize_header_value(found[1])] if found else []}
+    elif lines is None:  # only the field needed, not every header of the request
         lines = {
             "signature": [
                 normalize_header_value(value)
@@ -246,7 +260,7 @@ def _base(
         elif component == '"@target-uri"' or component == '"@target-uri";req':
             if request.method == "OPTIONS":
                 raise _Slow
-            value = _derived(_target_uri(request.url))
+            value = _derived(_target_uri(str(request.url)))
         elif component == '"@status"':
             value = _derived(str(int(message.status_code)))  # type: ignore[union-attr]
         elif component == f'"signature";key="{LABEL}";req':
@@ -266,6 +280,7 @@ def _base(
     return base.encode()
 
 
+@functools.cache  # a few fixed tuples
 def _serialized(components: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c if c.startswith('"') else f'"{c}"' for c in components)
 
@@ -281,10 +296,12 @@ def _fast_sign(
     tag: str,
     components: tuple[str, ...],
 ) -> None:
-    if any(
-        name.lower() in {"content-digest", "signature", "signature-input"}
-        for name in message.headers
-    ):
+    names = (
+        message.headers._store
+        if type(message.headers) is Headers
+        else {name.lower() for name in message.headers}
+    )
+    if "content-digest" in names or "signature" in names or "signature-input" in names:
         raise _Slow
     digest = f"sha-256=:{_b64(hashlib.sha256(body).digest())}:"
     items = _serialized(components)
@@ -404,7 +421,11 @@ def sign_request(
 
 def _signature_of(headers: Any) -> bool:
     """Whether a request carries a well-formed ``exchange`` signature to answer to."""
-    value = next((v for k, v in headers.items() if k.lower() == "signature"), None)
+    if type(headers) is Headers:
+        stored = headers._store.get("signature")
+        value = stored[1] if stored else None
+    else:
+        value = next((v for k, v in headers.items() if k.lower() == "signature"), None)
     if value is None:
         return False
     if _SIGNATURE.fullmatch(normalize_header_value(value)):
@@ -463,8 +484,12 @@ def key_id_of(headers: Iterable[tuple[str, str]] | Any) -> str | None:
     """The keyid a message claims, read without verifying (to pick the key)."""
     from http_sf.compat import InnerList
 
-    items = headers.items() if hasattr(headers, "items") else headers
-    value = next((v for k, v in items if k.lower() == "signature-input"), None)
+    if type(headers) is Headers:
+        stored = headers._store.get("signature-input")
+        value = stored[1] if stored else None
+    else:
+        items = headers.items() if hasattr(headers, "items") else headers
+        value = next((v for k, v in items if k.lower() == "signature-input"), None)
     if value is None:
         return None
     fast = _INPUT.fullmatch(normalize_header_value(value))
@@ -568,6 +593,27 @@ class Headers(MutableMapping[str, str]):
         self._store: dict[str, tuple[str, str]] = {}
         for key, value in (data or {}).items():
             self[key] = value
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, Any]) -> Headers:
+        """A request's header fields from its WSGI environ (``request.META``), named and
+        valued exactly as Django's ``request.headers`` has them, without building that
+        mapping (which parses every name of the environ on each look-up)."""
+        headers = cls()
+        store = headers._store
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                name = key[5:].replace("_", "-").title()
+            elif key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+                name = key.replace("_", "-").title()
+            else:
+                continue
+            store[name.lower()] = (name, value)
+        return headers
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self._store.get(key.lower())
+        return default if found is None else found[1]
 
     def __setitem__(self, key: str, value: str) -> None:
         self._store[key.lower()] = (key, value)

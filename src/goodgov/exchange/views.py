@@ -64,7 +64,9 @@ def _signed(request_message: signing.Request, status: int, payload: dict[str, An
 )
 def serve(request: HttpRequest, service: str, method: str) -> HttpResponse:
     message = signing.Request(
-        request.method or "POST", request.build_absolute_uri(), request.headers
+        request.method or "POST",
+        request.build_absolute_uri(),
+        signing.Headers.from_environ(request.META),  # not request.headers: see there
     )
     body = request.body
     try:
