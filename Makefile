@@ -103,7 +103,7 @@ lint: .venv
 # Those with --write-docs write their own section of docs/benchmarks.md; BENCH_ARGS go to
 # each one run (so mostly with BENCH=).
 BENCH ?=
-BENCHES := $(or $(BENCH),submit ledger $(if $(wildcard bench/documents.py),documents))
+BENCHES := $(or $(BENCH),submit ledger documents exchange analytics)
 
 bench: .venv
 	@set -e; for name in $(BENCHES); do \

@@ -15,7 +15,7 @@ signature, freshness, nonce (written), right and legal basis, looks the person u
 The limit it is compared with is the same look-up made in-process on the provider
 (``registries.population_person``: hash the ID, one indexed SELECT, build the record).
 
-Prints a markdown section for docs/benchmarks.md.
+Prints its results in markdown; ``--write-docs`` puts them in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -118,7 +118,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--workers", type=int, default=2, help="the provider's worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="the provider's worker processes (1: SQLite takes one writer at a time, and the "
+        "client node needs the other core of a two-core machine)",
+    )
     parser.add_argument(
         "--server",
         choices=["gunicorn", "granian"],
@@ -135,6 +141,9 @@ def main() -> None:
         "--profile",
         action="store_true",
         help="profile the client's CPU time (first row, one in flight) to stderr",
+    )
+    parser.add_argument(
+        "--write-docs", action="store_true", help="rewrite its results in docs/benchmarks.md"
     )
     args = parser.parse_args()
 
@@ -310,42 +319,57 @@ def main() -> None:
 
     ms = 1000
     worker_kind = (
-        "worker processes (keep-alive)"
+        ("worker process (keep-alive)" if args.workers == 1 else "worker processes (keep-alive)")
         if args.server == "granian"
         else f"gthread workers of {args.threads} threads (keep-alive)"
         if args.threads
         else "sync workers"
     )
-    print(f"\n## Exchange between two nodes ({time.strftime('%Y-%m-%d')})\n")
-    print(
+    lines = [
+        f"Run on {time.strftime('%Y-%m-%d', time.gmtime())} (UTC) with `bench/exchange.py"
+        f" --people {args.people} --requests {args.requests}"
+        f" --concurrency {' '.join(map(str, args.concurrency))}"
+        f" --server {args.server} --workers {args.workers}`: "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, SQLite on both nodes; provider under {args.server} with "
         f"{args.workers} {worker_kind}, client and provider on the same machine (loopback). "
         f"{args.people:,} synthetic people (generated in {generate_s:.1f} s); "
         f"{args.requests:,} `population.person` calls per row, random people, "
-        "each signed and verified both ways and recorded on both nodes.\n"
-    )
-    print(
+        "each signed and verified both ways and recorded on both nodes.",
+        "",
         "| | requests/s | p50 ms | p95 ms | p99 ms | CPU ms per request: client / provider "
-        "| load average |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        "| load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for concurrency, rps, latencies, cpu_c, cpu_p, load in results:
-        print(
+        lines.append(
             f"| signed exchange, {concurrency} in flight | {rps:,.0f} | "
             f"{percentile(latencies, 50) * ms:.1f} | {percentile(latencies, 95) * ms:.1f} | "
             f"{percentile(latencies, 99) * ms:.1f} | {cpu_c * ms:.2f} / {cpu_p * ms:.2f} | "
             f"{load:.2f} |"
         )
-    print(
+    lines.append(
         f"| in-process look-up (the limit), 1 thread | {1 / statistics.mean(baseline):,.0f} | "
         f"{percentile(baseline, 50) * ms:.2f} | {percentile(baseline, 95) * ms:.2f} | "
         f"{percentile(baseline, 99) * ms:.2f} | | |"
     )
-    print(
-        "\nThe load average is the machine's one-minute figure during the row (other work on "
-        f"the machine counts: {os.cpu_count()} cores in all)."
-    )
+    concurrency, rps, latencies, *_rest = max(results, key=lambda row: row[0])
+    p95 = percentile(latencies, 95) * ms
+    lines += [
+        "",
+        f"- At {concurrency} in flight: **{rps:,.0f} requests/s** (target ≥ 500: "
+        f"**{'met' if rps >= 500 else 'not met'}**), p95 **{p95:.1f} ms** (target ≤ 50 ms: "
+        f"**{'met' if p95 <= 50 else 'not met'}**).",
+        "- The load average is the machine's one-minute figure during the row (other work on "
+        f"the machine counts: {os.cpu_count()} cores in all).",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write_docs:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import sections
+
+        sections.write("exchange", text)
 
 
 if __name__ == "__main__":

@@ -639,13 +639,10 @@ def render(
 
 
 def write_docs(text: str) -> None:
-    doc = DOCS.read_text()
-    if START not in doc or END not in doc:
-        sys.exit(f"bench: {DOCS} has no {START} ... {END} section")
-    head, rest = doc.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    DOCS.write_text(f"{head}{START}\n{text}\n{END}{tail}")
-    print(f"bench: ledger results written to {DOCS.relative_to(REPO)}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import sections
+
+    sections.write("ledger", text, DOCS)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

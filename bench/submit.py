@@ -42,8 +42,6 @@ from urllib.parse import urlsplit, urlunsplit
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DOCS = REPO / "docs" / "benchmarks.md"
-RESULTS_START = "<!-- bench:results:start -->"
-RESULTS_END = "<!-- bench:results:end -->"
 SERVICE_CODE = "bench-permit"
 TARGET_RATIO = 0.5
 TARGET_P95_MS = 100.0
@@ -740,13 +738,10 @@ def render_results(
 
 
 def write_docs(text: str) -> None:
-    doc = DOCS.read_text()
-    if RESULTS_START not in doc or RESULTS_END not in doc:
-        sys.exit(f"bench: {DOCS} has no {RESULTS_START} ... {RESULTS_END} section")
-    head, rest = doc.split(RESULTS_START, 1)
-    _old, tail = rest.split(RESULTS_END, 1)
-    DOCS.write_text(f"{head}{RESULTS_START}\n{text}\n{RESULTS_END}{tail}")
-    print(f"bench: results written to {DOCS.relative_to(REPO)}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import sections
+
+    sections.write("results", text, DOCS)
 
 
 # --- main ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The exchange's leaner paths give what the general ones gave: the registry's record read
-with one plain statement, the request's fields read from the WSGI environ, and the
-client's own reader of HTTP responses (against ``http.client``'s behaviour)."""
+with one plain statement, the request's fields read from the WSGI environ; and how the
+client's kept-alive connection reads what a provider answers."""
 
 from __future__ import annotations
 
