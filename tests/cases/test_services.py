@@ -291,14 +291,14 @@ def test_open_case_keeps_its_version_when_the_service_changes(submitted, definit
     assert case.version.definition["deadline_days"] == 15
 
 
-@pytest.mark.parametrize(("preferred", "page"), [("en", "th"), ("th", "en")])
-def test_messages_to_the_applicant_are_in_their_language_not_the_pages(
-    citizen_a, clerk, approver, service_version, preferred, page
+@pytest.mark.parametrize(("preferred", "site"), [("en", "th"), ("th", "en")])
+def test_messages_to_the_applicant_are_in_their_language_not_the_sites(
+    citizen_a, clerk, approver, service_version, preferred, site
 ):
-    # given: an applicant who reads `preferred`, and every step taken on a `page` site
+    # given: an applicant who reads `preferred`, and every step taken on the `site` site
     citizen_a.preferred_language = preferred
     citizen_a.save(update_fields=["preferred_language"])
-    with translation.override(page):
+    with translation.override(site):
         # when: they apply, an officer asks for more, then approves
         case = submitted_case(citizen_a, service_version)
         services.case_claim(actor=clerk, case=case)
@@ -318,7 +318,7 @@ def test_messages_to_the_applicant_are_in_their_language_not_the_pages(
         ]
     assert [subject for subject, _body in subjects] == expected
     assert name in subjects[0][1] and name in subjects[2][1]
-    with translation.override(page):  # the page's language would have read otherwise
+    with translation.override(site):  # the site's language would have read otherwise
         assert case.version.name != name
         assert (
             str(services._("Application received: %(reference)s") % {"reference": ""})
