@@ -22,6 +22,18 @@ from goodgov.agencies.models import Agency
 ID_A = "1101700230708"
 ID_B = "3100600445783"
 
+#: An evidence item fetched from the population registry instead of uploaded (once-only).
+FETCHED: dict[str, Any] = {
+    "key": "registry_record",
+    "name": {"th": "ข้อมูลทะเบียนราษฎร", "en": "Civil registration record"},
+    "kind": "fetched",
+    "source": "ddg/population/person",
+    "registry": {"th": "ฐานข้อมูลทะเบียนราษฎร", "en": "the civil registration database"},
+    "fields": ["birth_date", "age", "address"],
+    "legal_basis": "pdpa-24-4",
+    "required": True,
+}
+
 TEST_DEFINITION: dict[str, Any] = {
     "code": "test-permit",
     "agency": "TBNK",

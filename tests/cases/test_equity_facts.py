@@ -16,6 +16,7 @@ from goodgov.cases import services
 from goodgov.cases.models import Case, FetchedFact
 from goodgov.catalogue.services import service_publish
 from goodgov.ledger.models import Event
+from tests.conftest import FETCHED
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +30,6 @@ def _agency(agency: Any) -> Any:
 ANSWERS = {"shop_name": "ร้านข้าวแกงป้าแดง", "opening_date": "2026-12-01"}
 # Mueang Nakhon Nayok, Nakhon Nayok (province 26)
 ADDRESS = {"line": "12/3 หมู่ 4", "postcode": "26000", "subdistrict": "260101"}
-FETCHED: dict[str, Any] = {
-    "key": "registry_record",
-    "name": {"th": "ข้อมูลทะเบียนราษฎร", "en": "Civil registration record"},
-    "kind": "fetched",
-    "source": "ddg/population/person",
-    "registry": {"th": "ฐานข้อมูลทะเบียนราษฎร", "en": "the civil registration database"},
-    "fields": ["birth_date", "age", "address"],
-    "legal_basis": "pdpa-24-4",
-    "required": True,
-}
 
 
 def with_questions(definition: dict[str, Any], **questions: tuple[dict, dict]) -> Any:

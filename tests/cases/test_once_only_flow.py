@@ -25,20 +25,10 @@ from goodgov.exchange import services as exchange_services
 from goodgov.exchange.models import Consent, Exchange
 from goodgov.ledger import note
 from goodgov.ledger.models import Event
-from tests.conftest import ID_A, ID_B
+from tests.conftest import FETCHED, ID_A, ID_B
 
 NODE = note.Signer.generate("ddg")
 BORN = dt.date(1950, 3, 14)
-FETCHED: dict[str, Any] = {
-    "key": "registry_record",
-    "name": {"th": "ข้อมูลทะเบียนราษฎร", "en": "Civil registration record"},
-    "kind": "fetched",
-    "source": "ddg/population/person",
-    "registry": {"th": "ฐานข้อมูลทะเบียนราษฎร", "en": "the civil registration database"},
-    "fields": ["birth_date", "age", "address"],
-    "legal_basis": "pdpa-24-4",
-    "required": True,
-}
 ANSWERS = {"shop_name": "ร้านข้าวแกงป้าแดง", "opening_date": "2026-12-01"}
 FORM = {
     "_action": "continue",

@@ -182,3 +182,23 @@ def dpo_urlpatterns() -> list[Any]:
             ),
         ]
     return list(goodgov.urls.urlpatterns)
+
+
+@pytest.fixture
+def scripted() -> Iterator[Any]:
+    """``scripted(reply)`` starts a loopback HTTP server answering each request with
+    ``reply`` (tests/exchange/scripted.py); the client's kept connections are dropped before
+    and after."""
+    from tests.exchange.scripted import Scripted, forget_connections
+
+    servers: list[Scripted] = []
+
+    def start(reply: Any) -> Scripted:
+        servers.append(Scripted(reply))
+        return servers[-1]
+
+    forget_connections()
+    yield start
+    forget_connections()
+    for server in servers:
+        server.close()

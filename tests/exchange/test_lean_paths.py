@@ -5,9 +5,7 @@ client's kept-alive connection reads what a provider answers."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -20,38 +18,19 @@ from django.utils import timezone
 from goodgov.agencies.models import Agency
 from goodgov.core import national_id
 from goodgov.exchange import client as exchange_client
-from goodgov.exchange import directory, errors, registries, signing, synthetic
+from goodgov.exchange import errors, registries, signing, synthetic
 from goodgov.exchange.models import RegistryPerson
 from goodgov.ledger.models import Event
 from tests.exchange.conftest import CLIENT, ask
+from tests.exchange.scripted import Scripted, answer, prepared
 
 # --- the registry's record ---------------------------------------------------------------
 
 
 def _orm_record(person: RegistryPerson) -> dict[str, Any]:
-    """The record as the ORM's model instance gives it (what the service sent before)."""
-    today = timezone.localdate()
-    birth = person.birth_date
-    return {
-        "given_name_th": person.given_name_th,
-        "family_name_th": person.family_name_th,
-        "given_name_en": person.given_name_en,
-        "family_name_en": person.family_name_en,
-        "birth_date": birth.isoformat(),
-        "age": today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day)),
-        "sex": person.sex,
-        "address": {
-            "line": person.address_line,
-            "subdistrict": person.subdistrict,
-            "district": person.district,
-            "province": person.province,
-            "postcode": person.postcode,
-        },
-        "household_id": person.household_id,
-        "household_role": person.household_role,
-        "dead": person.dead,
-        "death_date": person.death_date.isoformat() if person.death_date else None,
-    }
+    """The record built from the ORM's model instance (what the service sent before), by
+    the same function: what differs is only how the row was read."""
+    return registries._person_fields(person, timezone.localdate())
 
 
 def test_the_person_record_is_the_one_the_orm_builds(db: Any) -> None:
@@ -167,128 +146,15 @@ def test_a_request_verifies_alike_whatever_mapping_holds_its_fields() -> None:
 # --- the client's kept-alive HTTP/1.1 connection (http.client) ----------------------------------------------------------
 
 
-Reply = Callable[[socket.socket], None]
-
-
-class _Scripted:
-    """A loopback HTTP server that reads each request and answers it with ``reply``."""
-
-    def __init__(self, reply: Reply) -> None:
-        self.reply = reply
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        self.connections = 0
-        self.requests: list[bytes] = []
-        self.stop = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self.threads.append(thread)
-
-    def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(3)
-        buffer = b""
-        with conn:
-            while not self.stop.is_set():
-                try:
-                    while b"\r\n\r\n" not in buffer:
-                        chunk = conn.recv(65536)
-                        if not chunk:
-                            return
-                        buffer += chunk
-                    head, _sep, buffer = buffer.partition(b"\r\n\r\n")
-                    length = next(
-                        int(line.split(b":", 1)[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length:")
-                    )
-                    while len(buffer) < length:
-                        buffer += conn.recv(65536)
-                    self.requests.append(head + b"\r\n\r\n" + buffer[:length])
-                    buffer = buffer[length:]
-                    self.reply(conn)
-                except OSError:
-                    return
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        for thread in self.threads:
-            thread.join(timeout=5)
-        self.sock.close()
-
-
-@pytest.fixture
-def scripted() -> Iterator[Callable[[Reply], _Scripted]]:
-    servers: list[_Scripted] = []
-
-    def start(reply: Reply) -> _Scripted:
-        servers.append(_Scripted(reply))
-        return servers[-1]
-
-    _forget_connections()
-    yield start
-    _forget_connections()
-    for server in servers:
-        server.close()
-
-
-def _forget_connections() -> None:
-    for conn in exchange_client._local.__dict__.pop("connections", {}).values():
-        conn.close()
-
-
-def _prepared(url: str) -> exchange_client.Prepared:
-    return exchange_client.prepare(
-        provider=directory.Node("ddg", url, CLIENT.verifier.key),
-        service="population",
-        method="person",
-        query={"national_id": "1101700230708"},
-        purpose="elderly-allowance",
-        legal_basis="pdpa-24-4",
-        identity=CLIENT,
-    )
-
-
-def _answer(raw: bytes, *, close: bool = False, pieces: int = 1, pause: float = 0.0) -> Reply:
-    def reply(conn: socket.socket) -> None:
-        step = -(-len(raw) // pieces)
-        for start in range(0, len(raw), step):
-            conn.sendall(raw[start : start + step])
-            if pause:
-                time.sleep(pause)
-        if close:
-            conn.shutdown(socket.SHUT_RDWR)
-            raise OSError("closed after the answer")
-
-    return reply
-
-
-def _post_twice(server: _Scripted) -> list[tuple[int, Any, bytes]]:
-    return [exchange_client._post(_prepared(server.url), 2.0) for _ in range(2)]
+def _post_twice(server: Scripted) -> list[tuple[int, Any, bytes]]:
+    return [exchange_client._post(prepared(server.url), 2.0) for _ in range(2)]
 
 
 def test_a_body_of_a_given_length_arrives_whole_across_reads(scripted: Any) -> None:
     # given: the answer comes in many small pieces
     body = b'{"data":"' + b"x" * 3000 + b'"}'
     server = scripted(
-        _answer(
+        answer(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
             + body,
@@ -308,7 +174,7 @@ def test_a_body_of_a_given_length_arrives_whole_across_reads(scripted: Any) -> N
 def test_a_chunked_body_is_reassembled(scripted: Any) -> None:
     # given: chunks with an extension, then a trailer
     server = scripted(
-        _answer(
+        answer(
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
             b"5;name=value\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n",
             pieces=7,
@@ -327,7 +193,7 @@ def test_a_body_without_a_length_is_read_to_the_end_and_the_connection_closed(
     scripted: Any,
 ) -> None:
     # given
-    server = scripted(_answer(b"HTTP/1.1 200 OK\r\n\r\nall of it", close=True))
+    server = scripted(answer(b"HTTP/1.1 200 OK\r\n\r\nall of it", close=True))
 
     # when
     answers = _post_twice(server)
@@ -346,7 +212,7 @@ def test_a_body_without_a_length_is_read_to_the_end_and_the_connection_closed(
 )
 def test_a_connection_the_provider_will_close_is_not_kept(scripted: Any, head: bytes) -> None:
     # given
-    server = scripted(_answer(head + b"ok"))
+    server = scripted(answer(head + b"ok"))
 
     # when
     answers = _post_twice(server)
@@ -359,7 +225,7 @@ def test_a_connection_the_provider_will_close_is_not_kept(scripted: Any, head: b
 def test_an_http_1_0_answer_that_keeps_alive_is_kept(scripted: Any) -> None:
     # given
     server = scripted(
-        _answer(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok")
+        answer(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok")
     )
 
     # when
@@ -371,7 +237,7 @@ def test_an_http_1_0_answer_that_keeps_alive_is_kept(scripted: Any) -> None:
 
 def test_an_answer_without_a_body_by_its_status_is_empty(scripted: Any) -> None:
     # given: a 204 that (wrongly) names a length
-    server = scripted(_answer(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"))
+    server = scripted(answer(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"))
 
     # when
     answers = _post_twice(server)
@@ -392,21 +258,21 @@ def test_an_answer_without_a_body_by_its_status_is_empty(scripted: Any) -> None:
 )
 def test_a_malformed_or_cut_answer_is_provider_unavailable(scripted: Any, raw: bytes) -> None:
     # given
-    server = scripted(_answer(raw, close=True))
+    server = scripted(answer(raw, close=True))
 
     # when / then
     with pytest.raises(errors.ProviderUnavailable):
-        exchange_client._post(_prepared(server.url), 2.0)
+        exchange_client._post(prepared(server.url), 2.0)
 
 
 def test_too_many_fields_are_refused_as_http_client_refuses_them(scripted: Any) -> None:
     # given
     fields = b"".join(b"X-F%d: v\r\n" % i for i in range(101))
-    server = scripted(_answer(b"HTTP/1.1 200 OK\r\n" + fields + b"Content-Length: 0\r\n\r\n"))
+    server = scripted(answer(b"HTTP/1.1 200 OK\r\n" + fields + b"Content-Length: 0\r\n\r\n"))
 
     # when / then
     with pytest.raises(errors.ProviderUnavailable, match="more than 100 headers"):
-        exchange_client._post(_prepared(server.url), 2.0)
+        exchange_client._post(prepared(server.url), 2.0)
 
 
 def test_a_body_slower_than_the_timeout_times_out(scripted: Any) -> None:
@@ -421,7 +287,7 @@ def test_a_body_slower_than_the_timeout_times_out(scripted: Any) -> None:
 
     # when / then
     with pytest.raises(errors.ProviderTimeout):
-        exchange_client._post(_prepared(server.url), 0.2)
+        exchange_client._post(prepared(server.url), 0.2)
     assert time.monotonic() - started < 0.5
 
 

@@ -22,19 +22,11 @@ from goodgov.exchange import demo, directory, once_only, registries, services, s
 from goodgov.exchange.models import AccessRight, RegistryPerson
 from goodgov.ledger import note
 from goodgov.ledger.models import Event
+from tests.conftest import FETCHED
 
 NODE = note.Signer.generate("ddg")
 REAL_SERVICES = Path(django_settings.REPO_DIR) / "services"
-ITEM: dict[str, Any] = {
-    "key": "registry_record",
-    "name": {"th": "ข้อมูลทะเบียนราษฎร", "en": "Civil registration record"},
-    "kind": "fetched",
-    "source": "ddg/population/person",
-    "registry": {"th": "ฐานข้อมูลทะเบียนราษฎร", "en": "the civil registration database"},
-    "fields": ["birth_date", "age"],
-    "legal_basis": "pdpa-24-4",
-    "required": True,
-}
+ITEM: dict[str, Any] = {**FETCHED, "fields": ["birth_date", "age"]}
 
 
 def with_item(definition: dict[str, Any], **change: Any) -> dict[str, Any]:

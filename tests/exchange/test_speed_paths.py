@@ -7,9 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,11 +16,12 @@ from django.utils import timezone
 
 from goodgov.core import national_id
 from goodgov.exchange import client as exchange_client
-from goodgov.exchange import directory, errors, services
+from goodgov.exchange import errors, services
 from goodgov.exchange.models import AccessRight, Exchange, PersonSalt, SeenNonce
 from goodgov.ledger.models import Event
 from goodgov.ledger.services import commitment
-from tests.exchange.conftest import CLIENT, PERSON_FIELDS, ask
+from tests.exchange.conftest import PERSON_FIELDS, ask
+from tests.exchange.scripted import OK, answer, prepared
 
 # --- the right is read on every request: a revocation counts at once -------------------
 
@@ -236,132 +234,31 @@ def test_the_exchange_row_written_directly_reads_back_as_the_orm_wrote_it(
 # --- the lean HTTP sender ----------------------------------------------------------------
 
 
-class _Server:
-    """A minimal HTTP/1.1 server on loopback: answers ``ok`` to every request, keeps the
-    connection open unless told to close it after each answer (without saying so)."""
-
-    def __init__(self, *, drop_after_answer: bool = False) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        self.drop = drop_after_answer
-        self.connections = 0
-        self.requests = 0
-        self.stop = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self.threads.append(thread)
-
-    def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(2)
-        buffer = b""
-        with conn:
-            while not self.stop.is_set():
-                try:
-                    while b"\r\n\r\n" not in buffer:
-                        chunk = conn.recv(65536)
-                        if not chunk:
-                            return
-                        buffer += chunk
-                    head, _sep, buffer = buffer.partition(b"\r\n\r\n")
-                    length = next(
-                        int(line.split(b":", 1)[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length:")
-                    )
-                    while len(buffer) < length:
-                        buffer += conn.recv(65536)
-                    buffer = buffer[length:]
-                    self.requests += 1
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                except OSError:
-                    return
-                if self.drop:
-                    return
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        for thread in self.threads:
-            thread.join(timeout=3)
-        self.sock.close()
-
-
-@pytest.fixture
-def server() -> Iterator[_Server]:
-    running = _Server()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def dropping_server() -> Iterator[_Server]:
-    running = _Server(drop_after_answer=True)
-    yield running
-    running.close()
-
-
-def _prepared(url: str) -> exchange_client.Prepared:
-    provider = directory.Node("ddg", url, CLIENT.verifier.key)
-    return exchange_client.prepare(
-        provider=provider,
-        service="population",
-        method="person",
-        query={"national_id": "1101700230708"},
-        purpose="elderly-allowance",
-        legal_basis="pdpa-24-4",
-        identity=CLIENT,
-    )
-
-
-def _forget_connections() -> None:
-    for conn in exchange_client._local.__dict__.pop("connections", {}).values():
-        conn.close()
-
-
-def test_the_lean_sender_keeps_one_connection_alive_across_calls(server: _Server) -> None:
+def test_the_lean_sender_keeps_one_connection_alive_across_calls(scripted: Any) -> None:
     # given
-    _forget_connections()
+    server = scripted(answer(OK))
 
     # when
-    answers = [exchange_client._post(_prepared(server.url), 2.0) for _ in range(3)]
+    answers = [exchange_client._post(prepared(server.url), 2.0) for _ in range(3)]
 
     # then
     assert [(status, body) for status, _headers, body in answers] == [(200, b"ok")] * 3
-    assert (server.requests, server.connections) == (3, 1)
-    _forget_connections()
+    assert (len(server.requests), server.connections) == (3, 1)
 
 
 def test_the_lean_sender_opens_a_new_connection_when_the_provider_closed_the_old_one(
-    dropping_server: _Server,
+    scripted: Any,
 ) -> None:
     # given: the provider closes each connection after its answer, without saying so
-    _forget_connections()
-    exchange_client._post(_prepared(dropping_server.url), 2.0)
+    server = scripted(answer(OK, close=True))
+    exchange_client._post(prepared(server.url), 2.0)
 
     # when
-    status, _headers, body = exchange_client._post(_prepared(dropping_server.url), 2.0)
+    status, _headers, body = exchange_client._post(prepared(server.url), 2.0)
 
     # then
     assert (status, body) == (200, b"ok")
-    assert (dropping_server.requests, dropping_server.connections) == (2, 2)
-    _forget_connections()
+    assert (len(server.requests), server.connections) == (2, 2)
 
 
 def test_a_proxy_in_the_environment_leaves_the_call_to_httpx(monkeypatch: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
@@ -39,7 +39,7 @@ from goodgov.documents.services import (
 from goodgov.exchange import erasure, once_only, registries
 from goodgov.ledger.selectors import events_for
 from goodgov.ledger.services import commitment
-from goodgov.notifications.services import message_send
+from goodgov.notifications.services import in_language_of, message_send
 
 
 class CaseError(Exception):
@@ -488,7 +488,7 @@ def _age_band_of(source: dict[str, Any], day: dt.date) -> str | None:
 
 def _send_received(case: Case) -> None:
     """Tell the applicant their application arrived: in-app, and by email after commit."""
-    with _applicants_language(case):
+    with in_language_of(case.applicant):
         message_send(
             user=case.applicant,
             case=case,
@@ -499,12 +499,6 @@ def _send_received(case: Case) -> None:
             )
             % {"service": case.version.name, "reference": case.reference},
         )
-
-
-def _applicants_language(case: Case) -> Any:
-    """Messages to the applicant are written in their language, not the officer's (or the
-    page's): the text is filled in at once, so the language must be set before."""
-    return translation.override(getattr(case.applicant, "preferred_language", None) or "th")
 
 
 def _transition(actor: Any, case: Case, name: str) -> Case:
@@ -570,7 +564,7 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
             },
             private={"message": message},
         )
-        with _applicants_language(case):
+        with in_language_of(case.applicant):
             message_send(
                 user=case.applicant,
                 case=case,
@@ -618,7 +612,7 @@ def case_approve(*, actor: Any, case: Case, conditions: str = "") -> Case:
     with files_discarded_on_failure(), transaction.atomic():
         case = _transition(actor, case, "approve")
         case.decision_conditions = conditions
-        with _applicants_language(case):
+        with in_language_of(case.applicant):
             _decided(
                 case,
                 actor,
@@ -675,7 +669,7 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> C
         case = _transition(actor, case, "reject")
         case.decision_reasons = reasons
         case.decision_legal_ground = legal_ground
-        with _applicants_language(case):
+        with in_language_of(case.applicant):
             _decided(
                 case,
                 actor,
@@ -725,7 +719,7 @@ def case_withdraw(*, actor: Any, case: Case) -> Case:
             agency=case.agency,
             public={"reference": case.reference, "agency": case.agency.code},
         )
-        with _applicants_language(case):
+        with in_language_of(case.applicant):
             message_send(
                 user=case.applicant,
                 case=case,

@@ -11,13 +11,19 @@ from goodgov.core import rawsql
 from goodgov.notifications.models import Message
 
 
+def in_language_of(user: Any) -> Any:
+    """Write to ``user`` in their preferred language (Thai when they have none): a message
+    filled in with ``%`` is text at once, so build it inside this."""
+    return translation.override(getattr(user, "preferred_language", None) or "th")
+
+
 def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Message:
     """Create an in-app message for ``user`` and email a copy once the change commits.
 
-    ``subject`` and ``body`` should be lazy translations; they are rendered in the
-    person's preferred language.
+    Lazy translations in ``subject`` and ``body`` are rendered in the person's preferred
+    language; text filled in with ``%`` must be built inside :func:`in_language_of`.
     """
-    with translation.override(getattr(user, "preferred_language", None) or "th"):
+    with in_language_of(user):
         message = Message(user=user, case=case, subject=str(subject), body=str(body))
     rawsql.insert([message])  # one a submission: plain SQL, as the ORM would write it
     if getattr(user, "email", None):

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.agencies.models import Agency, Membership
@@ -638,12 +638,12 @@ def indicator_value_approve(*, actor: Any, value: IndicatorValue) -> IndicatorVa
 
 
 def _alert(indicator: Indicator, progress: plans.IndicatorProgress, fiscal_year: int) -> None:
-    from goodgov.notifications.services import message_send
+    from goodgov.notifications.services import in_language_of, message_send
 
     owner = indicator.owner
     headline = progress.headline
     assert owner is not None and headline is not None
-    with translation.override(getattr(owner, "preferred_language", None) or "th"):
+    with in_language_of(owner):
         subject = _("Indicator off track: %(name)s") % {"name": indicator.name}
         body = _(
             "The indicator “%(name)s” of the plan “%(plan)s” is off track for %(period)s "
