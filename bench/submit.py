@@ -60,6 +60,9 @@ class Result:
     client_cpu: float = 0.0  # seconds of this process's CPU while driving the load
     completed: int = 0  # responses, warm-up included (what the server CPU below served)
     server_cpu: float = 0.0  # seconds of CPU of gunicorn (master and workers) meanwhile
+    mail_cpu: float = 0.0  # seconds of CPU of the email sender (outbox delivery)
+    emailed: int | None = None  # email copies the sender sent (outbox delivery)
+    drain: float = 0.0  # seconds the sender took to send what waited once the load stopped
     database_cpu: float = 0.0  # seconds of CPU of the PostgreSQL backends serving it
 
     @property
@@ -92,6 +95,11 @@ class Result:
             "database_cpu_ms": (
                 round(1000 * self.database_cpu / self.completed, 2) if self.completed else None
             ),
+            "mail_cpu_ms": (
+                round(1000 * self.mail_cpu / self.completed, 2) if self.completed else None
+            ),
+            "emailed": self.emailed,
+            "drain_s": round(self.drain, 1),
         }
 
 
@@ -312,6 +320,11 @@ def profile_submissions(
             status = submit(n)
             if status != 201:
                 sys.exit(f"bench: submission answered {status}")
+        if settings.GOODGOV_EMAIL_DELIVERY == "outbox":  # the sender's work is counted too
+            from goodgov.notifications.tasks import send_pending
+
+            while send_pending()[0]:
+                pass
         if profiler:
             profiler.disable()
         cpu, pg = time.process_time() - cpu0, backend_cpu() - pg0
@@ -409,6 +422,42 @@ def gunicorn(
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     yield from _serve(command, env, port, app)
+
+
+@contextmanager
+def mail_sender(env: dict[str, str]) -> Iterator[int | None]:
+    """``goodgov mail send --follow`` beside the platform when the copies go by outbox."""
+    if env.get("GOODGOV_EMAIL_DELIVERY") != "outbox":
+        yield None
+        return
+    sender = subprocess.Popen(
+        [str(BIN / "goodgov"), "mail", "send", "--follow", "--interval", "0.5"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield sender.pid
+    finally:
+        sender.terminate()
+        try:
+            sender.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            sender.kill()
+            sender.wait()
+
+
+def unsent(url: str) -> tuple[int, int]:
+    """Email copies waiting and sent in the benchmark's database."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE emailed_at IS NULL),"
+            " count(*) FILTER (WHERE emailed_at IS NOT NULL) FROM notifications_message"
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def _serve(command: list[str], env: dict[str, str], port: int, app: str) -> Iterator[str]:
@@ -632,12 +681,14 @@ def run_half(
     clients: list[dict[str, Any]],
     args: argparse.Namespace,
     workers: int,
+    mail_pid: int | None = None,
 ) -> Result:
     probe(base_url, path, clients[0], what)
     result = Result(what, len(clients), workers, args.threads)
     server_pid = SERVER_PIDS.get(base_url)
     backends = database_backends(args.database_url) if args.database_url else []
     server_before = tree_cpu(server_pid) if server_pid else 0.0
+    mail_before = process_cpu(mail_pid) if mail_pid else 0.0
     database_before = {b: process_cpu(b) for b in backends}
     cpu_before = time.process_time()
     asyncio.run(
@@ -654,6 +705,15 @@ def run_half(
     )
     result.client_cpu = time.process_time() - cpu_before
     result.server_cpu = (tree_cpu(server_pid) - server_before) if server_pid else 0.0
+    if mail_pid and args.database_url:  # all the copies sent, and that work counted
+        stopped = time.monotonic()
+        while (waiting := unsent(args.database_url))[0]:
+            if time.monotonic() - stopped > 120:
+                sys.exit(f"bench: {waiting[0]} email copies still unsent after 120 s")
+            time.sleep(0.1)
+        result.drain = time.monotonic() - stopped
+        result.emailed = waiting[1]
+        result.mail_cpu = process_cpu(mail_pid) - mail_before
     # Each worker keeps its connection; those opened during the run count from zero.
     backends = database_backends(args.database_url) if args.database_url else []
     result.database_cpu = sum(process_cpu(b) - database_before.get(b, 0.0) for b in backends)
@@ -663,7 +723,13 @@ def run_half(
         f"p95 {s['p95_ms']:6.1f} ms  p99 {s['p99_ms']:6.1f} ms  errors {s['errors']}"
         + (f" {s['error_kinds']}" if s["errors"] else "")
         + f"  ({s['ok']} in {s['elapsed_s']} s; client CPU {s['client_cpu_pct']} %; "
-        f"CPU ms a request: gunicorn {s['server_cpu_ms']}, PostgreSQL {s['database_cpu_ms']})",
+        f"CPU ms a request: gunicorn {s['server_cpu_ms']}, PostgreSQL {s['database_cpu_ms']}"
+        + (
+            f", email sender {s['mail_cpu_ms']}; {s['emailed']} emails sent, the last"
+            f" {s['drain_s']} s after the load)"
+            if result.emailed is not None
+            else ")"
+        ),
         flush=True,
     )
     return result
@@ -724,9 +790,20 @@ def render_results(
         f"- Ratio platform / bare: **{ratio:.2f}** (target ≥ {TARGET_RATIO}: {mark[ratio_met]}).",
         f"- Platform p95: **{p['p95_ms']} ms** (target ≤ {TARGET_P95_MS:g} ms at 32 clients: "
         f"{mark[p95_met]}).",
-        f"- CPU per request (warm-up included): platform {p['server_cpu_ms']} ms in gunicorn "
-        f"and {p['database_cpu_ms']} ms in PostgreSQL; bare view {b['server_cpu_ms']} ms and "
-        f"{b['database_cpu_ms']} ms.",
+        f"- CPU per request (warm-up included): platform {p['server_cpu_ms']} ms in gunicorn"
+        + (
+            f", {p['mail_cpu_ms']} ms in the email sender"
+            if platform_result.emailed is not None
+            else ""
+        )
+        + f" and {p['database_cpu_ms']} ms in PostgreSQL; bare view {b['server_cpu_ms']} ms "
+        f"and {b['database_cpu_ms']} ms.",
+        (
+            f"- Email copies: by outbox (`--email outbox`): `goodgov mail send --follow` sent "
+            f"{p['emailed']} beside the load, the last {p['drain_s']} s after it stopped."
+            if platform_result.emailed is not None
+            else "- Email copies: a task in the request after each commit (`--email now`)."
+        ),
         "",
         f"Machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram']} RAM; "
         f"Python {facts['python']}, Django {facts['django']}, gunicorn {facts['gunicorn']}, "
@@ -793,6 +870,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=["raw", "httpx"],
         default="raw",
         help="HTTP client: raw asyncio streams (default, cheap) or httpx.AsyncClient",
+    )
+    parser.add_argument(
+        "--email",
+        choices=["outbox", "now"],
+        default="outbox",
+        help="how the platform sends each applicant's email copy: by `goodgov mail send "
+        "--follow` beside it (outbox, the default; its CPU is counted) or a task run in the "
+        "request after commit (now)",
     )
     parser.add_argument("--pg-port", type=int, default=55433, help="port of a started PostgreSQL")
     parser.add_argument("--only", choices=["platform", "bare"], help="run one half only")
@@ -869,6 +954,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             env.pop("GOODGOV_DEBUG", None)
             env.pop("GOODGOV_PRODUCTION", None)
+            env["GOODGOV_EMAIL_DELIVERY"] = args.email
             made = json.loads(
                 run_child(env, "platform", "--clients", str(args.clients)).splitlines()[-1]
             )
@@ -886,11 +972,14 @@ def main(argv: list[str] | None = None) -> int:
                     }
                     for key in made["sessions"]
                 ]
-                with gunicorn(
-                    "goodgov.wsgi", env, args.workers, args.threads, server_kind=args.server
-                ) as base:
+                with (
+                    mail_sender(env) as mail_pid,
+                    gunicorn(
+                        "goodgov.wsgi", env, args.workers, args.threads, server_kind=args.server
+                    ) as base,
+                ):
                     results["platform"] = run_half(
-                        "platform", base, "/api/v1/cases", clients, args, args.workers
+                        "platform", base, "/api/v1/cases", clients, args, args.workers, mail_pid
                     )
 
         if args.only in (None, "bare"):

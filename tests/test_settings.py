@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 
 def run_goodgov(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -59,3 +62,57 @@ def test_a_missing_secret_key_is_generated_once_and_kept_private(tmp_path: Path)
     assert first.stdout.strip() == second.stdout.strip() == key_file.read_text().strip()
     assert len(first.stdout.strip()) >= 50
     assert key_file.stat().st_mode & 0o077 == 0
+
+
+def _database_options(env: dict[str, str]) -> str:
+    show = (
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        " print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+    )
+    result = run_goodgov(*show, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_on_postgresql_statements_are_prepared_unless_turned_off(tmp_path: Path) -> None:
+    # given: a PostgreSQL URL (nothing connects to it here)
+    env = {
+        "GOODGOV_DATA_DIR": str(tmp_path),
+        "GOODGOV_DATABASE_URL": "postgres://goodgov:secret@db.example.test:5432/goodgov",
+    }
+    # then: parameters bound by the server, often-run statements prepared
+    assert _database_options(env) == "True 5"
+    # and behind a pooler that cannot keep them, off
+    assert _database_options({**env, "GOODGOV_DB_PREPARED": "0"}) == "None None"
+    # and SQLite has nothing of the sort
+    assert _database_options({"GOODGOV_DATA_DIR": str(tmp_path)}) == "None None"
+
+
+def test_an_unknown_email_delivery_is_refused_at_start(tmp_path: Path) -> None:
+    result = run_goodgov(
+        "check", env={"GOODGOV_DATA_DIR": str(tmp_path), "GOODGOV_EMAIL_DELIVERY": "later"}
+    )
+    assert result.returncode != 0
+    assert "GOODGOV_EMAIL_DELIVERY must be 'now' or 'outbox'" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_statement_run_often_is_prepared_by_postgresql(citizen_a) -> None:
+    from goodgov.accounts.models import User
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%"accounts_user"%'],
+            )
+            return int(cursor.fetchone()[0])
+
+    before = prepared()
+    for _ in range(6):
+        assert User.objects.filter(pk=citizen_a.pk, is_active=True).exists()
+    assert prepared() == before + 1

@@ -135,6 +135,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("GOODGOV_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
+    "GOODGOV_DB_PREPARED", True
+):
+    # Parameters bound by the server, and each statement a connection runs often prepared
+    # once (psycopg's threshold): PostgreSQL skips parsing and planning it again. Off
+    # (GOODGOV_DB_PREPARED=0) behind a pooler that cannot keep prepared statements
+    # (PgBouncer before 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE avoids
     # lock-upgrade deadlocks between two writers.
@@ -281,6 +291,12 @@ else:
     # Local default: each email is written as a file under the data dir.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
+# How the email copy of an in-app message goes out: "now", a task enqueued as the change
+# commits; or "outbox", left for `goodgov mail send --follow`, which sends them in batches
+# (docs/operations.md). `goodgov mail send` also retries copies that failed.
+GOODGOV_EMAIL_DELIVERY = os.environ.get("GOODGOV_EMAIL_DELIVERY", "now").strip().lower()
+if GOODGOV_EMAIL_DELIVERY not in ("now", "outbox"):
+    raise ValueError("GOODGOV_EMAIL_DELIVERY must be 'now' or 'outbox'")
 
 TASKS = {
     "default": {

@@ -23,6 +23,14 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # What `goodgov mail send` looks for, without reading every message ever sent.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notifications_unsent",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject

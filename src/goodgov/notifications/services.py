@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
@@ -18,7 +19,9 @@ def in_language_of(user: Any) -> Any:
 
 
 def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Message:
-    """Create an in-app message for ``user`` and email a copy once the change commits.
+    """Create an in-app message for ``user`` and email a copy once the change commits
+    (``GOODGOV_EMAIL_DELIVERY=now``), or leave the copy for ``goodgov mail send``
+    (``outbox``).
 
     Lazy translations in ``subject`` and ``body`` are rendered in the person's preferred
     language; text filled in with ``%`` must be built inside :func:`in_language_of`.
@@ -26,7 +29,7 @@ def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Mes
     with in_language_of(user):
         message = Message(user=user, case=case, subject=str(subject), body=str(body))
     rawsql.insert([message])  # one a submission: plain SQL, as the ORM would write it
-    if getattr(user, "email", None):
+    if getattr(user, "email", None) and settings.GOODGOV_EMAIL_DELIVERY == "now":
         from goodgov.notifications.tasks import email_message
 
         transaction.on_commit(lambda: email_message.enqueue(message_id=message.pk))
