@@ -83,6 +83,8 @@ def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> No
     for name in answers:
         if name not in asked:
             errors[str(name)] = ANSWER_UNKNOWN
+    if not errors and case.version.answers_accepted(answers, complete=complete):
+        return
     for error in case.version.answers_validator(complete=complete).iter_errors(answers):
         if error.validator == "required":
             for name in error.validator_value:

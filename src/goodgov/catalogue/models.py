@@ -6,17 +6,23 @@ was filed under, so its form, evidence and workflow never change under it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
 from django.db import models
 from django.utils.translation import get_language
 
+from goodgov.core.fastschema import compile_schema
 from goodgov.core.models import Timestamped
 
 # Definitions never change once stored (a change is a new version), so validators built
 # from them can be kept for the life of the process, keyed by the definition's digest.
-_answer_validators: dict[tuple[str, bool], jsonschema.Draft202012Validator] = {}
+#: Per (definition digest, complete): the form's validator and its compiled fast check.
+_answer_checks: dict[
+    tuple[str, bool],
+    tuple[jsonschema.Draft202012Validator, Callable[[Any], bool] | None],
+] = {}
 
 
 def localized(value: Any) -> str:
@@ -81,18 +87,31 @@ class ServiceVersion(models.Model):
 
         ``complete=False`` drops ``required``: a draft may be half filled in.
         """
+        return self._answers_checks(complete)[0]
+
+    def answers_accepted(self, answers: Any, *, complete: bool) -> bool:
+        """True when the form's schema surely accepts ``answers`` (a predicate compiled
+        from it, :mod:`goodgov.core.fastschema`); False means ask :meth:`answers_validator`,
+        which also names what is wrong."""
+        fast = self._answers_checks(complete)[1]
+        return fast is not None and fast(answers)
+
+    def _answers_checks(
+        self, complete: bool
+    ) -> tuple[jsonschema.Draft202012Validator, Callable[[Any], bool] | None]:
         key = (self.digest, complete)
-        validator = _answer_validators.get(key) if self.digest else None
-        if validator is None:
+        checks = _answer_checks.get(key) if self.digest else None
+        if checks is None:
             schema = dict(self.definition["form"]["schema"])
             if not complete:
                 schema.pop("required", None)
             validator = jsonschema.Draft202012Validator(
                 schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
             )
+            checks = (validator, compile_schema(schema))
             if self.digest:  # an unsaved version (no digest yet) is not cached
-                _answer_validators[key] = validator
-        return validator
+                _answer_checks[key] = checks
+        return checks
 
     def transition(self, name: str) -> dict[str, Any] | None:
         for t in self.definition.get("workflow", {}).get("transitions", []):
