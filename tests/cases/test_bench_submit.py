@@ -11,9 +11,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.core import mail
 
 from goodgov.cases.models import Case
 from goodgov.catalogue.services import service_publish
