@@ -15,9 +15,33 @@ from django.db import models, transaction
 
 #: Columns whose value, a str (or None), goes to the database as it is.
 _TEXT = (models.CharField, models.TextField)
+#: Columns whose value, an int (or None), goes to the database as it is.
+_INTEGERS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+)
 #: Statements kept per (vendor, model, rows); more rows than this are built each time.
 _KEPT_ROWS = 8
 _INSERTS: dict[tuple[str, type[models.Model], int], tuple[str, list[Any], bool]] = {}
+
+
+def _plain(field: Any) -> tuple[type, ...] | None:
+    """The exact Python types of values ``field`` sends to the database as they are (its
+    ``get_db_prep_save`` would give them back unchanged), or None to always prepare."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    if type(field) in _TEXT:
+        return (str, type(None))
+    target = field.target_field if field.many_to_one else field  # a foreign key: its target
+    if isinstance(target, models.AutoField | models.BigAutoField) or type(target) in _INTEGERS:
+        return (int, type(None))
+    if type(target) is models.BooleanField:
+        return (bool, type(None))
+    return None
 
 
 def table(model: type[models.Model]) -> str:
@@ -40,9 +64,9 @@ def insert(rows: Sequence[models.Model]) -> None:
     sql, fields, returning = _statement(connection, model, len(rows))
     values = []
     for row in rows:
-        for field in fields:
+        for field, plain in fields:
             value = getattr(row, field.attname)
-            if type(field) not in _TEXT or not isinstance(value, str | None):
+            if plain is None or type(value) not in plain:
                 value = field.get_db_prep_save(field.pre_save(row, True), connection)
             values.append(value)
     with connection.cursor() as cursor:
@@ -63,13 +87,13 @@ def _statement(
     if found is not None:
         return found
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    fields = [(f, _plain(f)) for f in meta.concrete_fields if f is not meta.pk]
     quote = connection.ops.quote_name
     returning = connection.features.can_return_columns_from_insert
     row = f"({', '.join(['%s'] * len(fields))})"
     sql = (
         f"INSERT INTO {quote(meta.db_table)}"  # noqa: S608 (names from the model)
-        f" ({', '.join(quote(f.column) for f in fields)})"
+        f" ({', '.join(quote(f.column) for f, _plain in fields)})"
         f" VALUES {', '.join([row] * count)}"
         + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
     )
