@@ -18,4 +18,4 @@ def write(name: str, text: str, docs: Path = DOCS) -> None:
     head, rest = doc.split(start, 1)
     _old, tail = rest.split(end, 1)
     docs.write_text(f"{head}{start}\n{text.strip()}\n{end}{tail}")
-    print(f"bench: {name} results written to {docs.name}", file=sys.stderr)
+    print(f"bench: the {name} section of {docs.name} rewritten", file=sys.stderr)
