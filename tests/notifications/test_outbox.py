@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import socket
 import threading
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections, transaction
@@ -170,3 +172,79 @@ def test_two_senders_never_send_the_same_copy(citizen_a, outbox_delivery):
     assert errors == []
     assert sent == (1, 0)
     assert [m.subject for m in mail.outbox] == ["Message 2"]
+
+
+class _Recorder:
+    """An aiosmtpd handler: counts connections (one EHLO each), keeps what is delivered,
+    and refuses the recipients it is told to."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.delivered: list[tuple[list[str], bytes]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.delivered.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on a free local port, and the SMTP backend pointed at it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = _Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    try:
+        yield recorder
+    finally:
+        controller.stop()
+
+
+def test_a_batch_goes_to_the_mail_server_over_one_connection(
+    citizen_a, citizen_b, outbox_delivery, smtp_server
+):
+    # given
+    for n, person in enumerate([citizen_a, citizen_b, citizen_a]):
+        _send(person, f"Message {n}")
+    # when
+    assert tasks.send_pending() == (3, 0)
+    # then: three messages delivered, in one SMTP session
+    assert smtp_server.connections == 1
+    assert [to for to, _content in smtp_server.delivered] == [
+        [citizen_a.email],
+        [citizen_b.email],
+        [citizen_a.email],
+    ]
+    assert b"Subject: Message 1" in smtp_server.delivered[1][1]
+
+
+def test_a_refused_recipient_fails_alone_and_the_batch_goes_on(
+    citizen_a, citizen_b, outbox_delivery, smtp_server
+):
+    # given: the mail server does not know citizen B's address
+    smtp_server.refuse.add(citizen_b.email)
+    first, refused, last = _send(citizen_a, "A1"), _send(citizen_b, "B"), _send(citizen_a, "A2")
+    # when
+    assert tasks.send_pending() == (2, 1)
+    # then: the others went out; B's copy counts an attempt and waits
+    assert [to for to, _content in smtp_server.delivered] == [[citizen_a.email]] * 2
+    for message in (first, refused, last):
+        message.refresh_from_db()
+    assert first.emailed_at is not None and last.emailed_at is not None
+    assert (refused.emailed_at, refused.email_attempts) == (None, 1)

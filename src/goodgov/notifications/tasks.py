@@ -153,10 +153,14 @@ def send_pending(*, limit: int = BATCH, older_than: float = 0.0) -> tuple[int, i
         sent: list[int] = []
         failed: list[int] = []
         mailer = get_connection(fail_silently=False)
+        opened = False
         try:
             for message_id, subject, text, email in rows:
                 body = f"{text}\n\n{settings.BASE_URL}"
                 try:
+                    if not opened:  # one connection for the batch (send() alone opens one each)
+                        mailer.open()
+                        opened = True
                     PlainEmail(subject, body, None, [email], connection=mailer).send()
                 except smtplib.SMTPRecipientsRefused:
                     log.warning("email for message %s refused by the mail server", message_id)
