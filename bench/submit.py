@@ -444,12 +444,17 @@ def mail_sender(env: dict[str, str]) -> Iterator[int | None]:
     try:
         yield sender.pid
     finally:
-        sender.terminate()
-        try:
-            sender.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            sender.kill()
-            sender.wait()
+        _stop(sender)
+
+
+def _stop(process: subprocess.Popen[Any]) -> None:
+    """Ask a child to stop; kill it if it has not within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def unsent(url: str) -> tuple[int, int]:
@@ -482,12 +487,7 @@ def _serve(command: list[str], env: dict[str, str], port: int, app: str) -> Iter
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
 
 
 def process_cpu(pid: int) -> float:

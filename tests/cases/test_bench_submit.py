@@ -34,11 +34,10 @@ def bench() -> ModuleType:
     return module
 
 
-@pytest.mark.django_db(transaction=True)  # real commits: the email copy runs after each
-def test_the_in_process_profile_files_applications_and_counts_statements(
-    bench: ModuleType, agency: Any, citizen_a: Any
-) -> None:
-    # given: the benchmark's service and a signed-in citizen, as its set-up makes them
+@pytest.fixture
+def signed_in(bench: ModuleType, agency: Any, citizen_a: Any) -> str:
+    """The benchmark's service, and a session of citizen A as its set-up makes them: the
+    session key."""
     definition = copy.deepcopy(TEST_DEFINITION)
     definition["code"] = bench.SERVICE_CODE
     service_publish(actor=None, definition=definition, source="bench")
@@ -47,10 +46,17 @@ def test_the_in_process_profile_files_applications_and_counts_statements(
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = citizen_a.get_session_auth_hash()
     session.create()
+    assert session.session_key is not None
+    return session.session_key
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the email copy runs after each
+def test_the_in_process_profile_files_applications_and_counts_statements(
+    bench: ModuleType, citizen_a: Any, signed_in: str
+) -> None:
+    # given: the benchmark's service and a signed-in citizen, as its set-up makes them
     # when
-    measured = bench.profile_submissions(
-        5, [session.session_key], "x" * 32, None, bare=False, warmup=2
-    )
+    measured = bench.profile_submissions(5, [signed_in], "x" * 32, None, bare=False, warmup=2)
     # then
     assert Case.objects.filter(applicant=citizen_a, state="submitted").count() == 7
     assert Event.objects.filter(action="case.submitted").count() == 7
@@ -62,22 +68,12 @@ def test_the_in_process_profile_files_applications_and_counts_statements(
 
 @pytest.mark.django_db(transaction=True)
 def test_with_outbox_delivery_the_profile_counts_the_senders_batches_too(
-    bench: ModuleType, agency: Any, citizen_a: Any, settings: Any
+    bench: ModuleType, signed_in: str, settings: Any
 ) -> None:
     # given: copies left for the sender, as `bench/submit.py` runs the platform
     settings.GOODGOV_EMAIL_DELIVERY = "outbox"
-    definition = copy.deepcopy(TEST_DEFINITION)
-    definition["code"] = bench.SERVICE_CODE
-    service_publish(actor=None, definition=definition, source="bench")
-    session = SessionStore()
-    session[SESSION_KEY] = str(citizen_a.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = citizen_a.get_session_auth_hash()
-    session.create()
     # when
-    measured = bench.profile_submissions(
-        5, [session.session_key], "x" * 32, None, bare=False, warmup=2
-    )
+    measured = bench.profile_submissions(5, [signed_in], "x" * 32, None, bare=False, warmup=2)
     # then: every copy was sent within the measurement (the warm-up's two as well), by
     # one batch: seven statements a submission, and among the five the batch's two and the
     # empty look that ends the drain

@@ -5,6 +5,7 @@ for jsonschema."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ SERVICES = sorted((Path(__file__).resolve().parents[2] / "services").glob("*.yam
 CASES = [(path.stem, complete) for path in SERVICES for complete in (True, False)]
 
 
+@functools.cache  # read each file once, not on every example
 def _version(stem: str) -> ServiceVersion:
     definition = yaml.safe_load((SERVICES[0].parent / f"{stem}.yaml").read_text())
     return ServiceVersion(definition=definition, digest=f"test-fast-answers-{stem}")

@@ -149,7 +149,7 @@ def test_two_senders_never_send_the_same_copy(citizen_a, outbox_delivery):
     def first_sender() -> None:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(tasks._pending_statement(connection), [5, timezone.now(), 2])
+                cursor.execute(tasks._statements(connection).pending, [5, timezone.now(), 2])
                 assert len(cursor.fetchall()) == 2
                 holding.set()
                 release.wait(10)

@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -32,13 +32,21 @@ from goodgov.notifications.models import Message
 
 log = logging.getLogger(__name__)
 
-#: The task's three statements per database vendor: (read, sent, failed).
-_SQL: dict[str, tuple[str, str, str]] = {}
 
-
-def _statements(connection: Any) -> tuple[str, str, str]:
+class _Statements(NamedTuple):
     """Plain SQL: this runs after every submission, and the ORM took several times
     longer to build these statements than the database took to run them."""
+
+    read: str  # one message's subject, body and address, unless sent (%s: its id)
+    pending: str  # the copies waiting (%s: attempts below, created by, how many)
+    sent: str  # mark sent now and count an attempt (%s: the time), then ``WHERE pk``
+    failed: str  # count an attempt, then ``WHERE pk``
+
+
+_SQL: dict[str, _Statements] = {}  # per database vendor
+
+
+def _statements(connection: Any) -> _Statements:
     found = _SQL.get(connection.vendor)
     if found is None:
         quote = connection.ops.quote_name
@@ -49,79 +57,73 @@ def _statements(connection: Any) -> tuple[str, str, str]:
 
         table, pk = quote(Message._meta.db_table), quote(Message._meta.pk.column)
         emailed, attempts = column(Message, "emailed_at"), column(Message, "email_attempts")
-        found = _SQL[connection.vendor] = (
-            f"SELECT m.{column(Message, 'subject')}, m.{column(Message, 'body')},"  # noqa: S608 (names from the models)
+        joined = (
             f" u.{column(user, 'email')} FROM {table} m JOIN {quote(user._meta.db_table)} u"
             f" ON u.{quote(user._meta.pk.column)} = m.{column(Message, 'user')}"
-            f" WHERE m.{pk} = %s AND m.{emailed} IS NULL",
-            f"UPDATE {table} SET {emailed} = %s, {attempts} = {attempts} + 1"  # noqa: S608
-            f" WHERE {pk} = %s",
-            f"UPDATE {table} SET {attempts} = {attempts} + 1 WHERE {pk} = %s",  # noqa: S608
+            f" WHERE m.{emailed} IS NULL"
+        )
+        text = f"m.{column(Message, 'subject')}, m.{column(Message, 'body')},"
+        lock = (
+            " FOR UPDATE OF m SKIP LOCKED"
+            if connection.features.has_select_for_update_skip_locked
+            else ""
+        )
+        found = _SQL[connection.vendor] = _Statements(
+            read=f"SELECT {text}{joined} AND m.{pk} = %s",
+            pending=(
+                f"SELECT m.{pk}, {text}{joined}"
+                f" AND m.{attempts} < %s AND m.{column(Message, 'created_at')} <= %s"
+                f" AND u.{column(user, 'email')} <> '' ORDER BY m.{pk} LIMIT %s{lock}"
+            ),
+            sent=f"UPDATE {table} SET {emailed} = %s, {attempts} = {attempts} + 1 WHERE {pk}",  # noqa: S608
+            failed=f"UPDATE {table} SET {attempts} = {attempts} + 1 WHERE {pk}",  # noqa: S608
         )
     return found
+
+
+def _copy(subject: str, text: str, email: str, mailer: Any = None) -> PlainEmail:
+    """The email copy of a message: its text and a link to the platform."""
+    return PlainEmail(subject, f"{text}\n\n{settings.BASE_URL}", None, [email], connection=mailer)
+
+
+def _mark(connection: Any, ids: list[int], *, sent: bool) -> None:
+    """Count an attempt on each of ``ids`` and, if ``sent``, mark them sent now: one
+    statement."""
+    statements = _statements(connection)
+    where = " = %s" if len(ids) == 1 else f" IN ({', '.join(['%s'] * len(ids))})"
+    params = ids
+    if sent:
+        emailed_at = Message._meta.get_field("emailed_at")
+        params = [emailed_at.get_db_prep_save(timezone.now(), connection), *ids]
+    with connection.cursor() as cursor:
+        cursor.execute((statements.sent if sent else statements.failed) + where, params)
 
 
 @task()
 def email_message(message_id: int) -> None:
     """Email a copy of an in-app message; a failure counts an attempt and raises (retry)."""
     connection = transaction.get_connection()
-    read, sent, failed = _statements(connection)
     with connection.cursor() as cursor:
-        cursor.execute(read, [message_id])
+        cursor.execute(_statements(connection).read, [message_id])
         row = cursor.fetchone()
     if row is None:  # gone, or already sent
         return
     subject, text, email = row
     if not email:
         return
-    body = f"{text}\n\n{settings.BASE_URL}"
     try:
-        PlainEmail(subject, body, None, [email]).send()
+        _copy(subject, text, email).send()
     except Exception:
-        with connection.cursor() as cursor:
-            cursor.execute(failed, [message_id])
+        _mark(connection, [message_id], sent=False)
         log.exception("email for message %s failed", message_id)
         raise
-    emailed_at = Message._meta.get_field("emailed_at").get_db_prep_save(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sent, [emailed_at, message_id])
+    _mark(connection, [message_id], sent=True)
 
 
 #: Copies sent per batch of :func:`send_pending`.
 BATCH = 100
 #: Attempts after which a copy is no longer tried (the in-app message stays).
 MAX_ATTEMPTS = 5
-
-_PENDING: dict[str, str] = {}
-
-
-def _pending_statement(connection: Any) -> str:
-    found = _PENDING.get(connection.vendor)
-    if found is None:
-        quote = connection.ops.quote_name
-        user: Any = Message._meta.get_field("user").related_model
-
-        def column(model: Any, name: str) -> str:
-            return quote(model._meta.get_field(name).column)
-
-        lock = (
-            " FOR UPDATE OF m SKIP LOCKED"
-            if connection.features.has_select_for_update_skip_locked
-            else ""
-        )
-        pk = quote(Message._meta.pk.column)
-        found = _PENDING[connection.vendor] = (
-            f"SELECT m.{pk}, m.{column(Message, 'subject')}, m.{column(Message, 'body')},"  # noqa: S608 (names from the models)
-            f" u.{column(user, 'email')} FROM {quote(Message._meta.db_table)} m"
-            f" JOIN {quote(user._meta.db_table)} u"
-            f" ON u.{quote(user._meta.pk.column)} = m.{column(Message, 'user')}"
-            f" WHERE m.{column(Message, 'emailed_at')} IS NULL"
-            f" AND m.{column(Message, 'email_attempts')} < %s"
-            f" AND m.{column(Message, 'created_at')} <= %s"
-            f" AND u.{column(user, 'email')} <> ''"
-            f" ORDER BY m.{pk} LIMIT %s{lock}"
-        )
-    return found
 
 
 def send_pending(*, limit: int = BATCH, older_than: float = 0.0) -> tuple[int, int]:
@@ -140,13 +142,11 @@ def send_pending(*, limit: int = BATCH, older_than: float = 0.0) -> tuple[int, i
     """
     connection = transaction.get_connection()
     locking = connection.features.has_select_for_update_skip_locked
-    now = timezone.now()
     created = Message._meta.get_field("created_at")
-    cutoff = created.get_db_prep_save(now - dt.timedelta(seconds=older_than), connection)
-    _read, sent_sql, failed_sql = _statements(connection)
+    cutoff = created.get_db_prep_save(timezone.now() - dt.timedelta(seconds=older_than), connection)
     with transaction.atomic() if locking else contextlib.nullcontext():
         with connection.cursor() as cursor:
-            cursor.execute(_pending_statement(connection), [MAX_ATTEMPTS, cutoff, limit])
+            cursor.execute(_statements(connection).pending, [MAX_ATTEMPTS, cutoff, limit])
             rows = cursor.fetchall()
         if not rows:
             return 0, 0
@@ -156,12 +156,11 @@ def send_pending(*, limit: int = BATCH, older_than: float = 0.0) -> tuple[int, i
         opened = False
         try:
             for message_id, subject, text, email in rows:
-                body = f"{text}\n\n{settings.BASE_URL}"
                 try:
                     if not opened:  # one connection for the batch (send() alone opens one each)
                         mailer.open()
                         opened = True
-                    PlainEmail(subject, body, None, [email], connection=mailer).send()
+                    _copy(subject, text, email, mailer).send()
                 except smtplib.SMTPRecipientsRefused:
                     log.warning("email for message %s refused by the mail server", message_id)
                     failed.append(message_id)
@@ -172,21 +171,12 @@ def send_pending(*, limit: int = BATCH, older_than: float = 0.0) -> tuple[int, i
                 else:
                     sent.append(message_id)
         finally:
-            with contextlib.suppress(Exception):
+            try:
                 mailer.close()
-        emailed_at = Message._meta.get_field("emailed_at").get_db_prep_save(
-            timezone.now(), connection
-        )
-        with connection.cursor() as cursor:
-            if sent:
-                cursor.execute(*_for_all(sent_sql, sent, [emailed_at]))
-            if failed:
-                cursor.execute(*_for_all(failed_sql, failed, []))
+            except Exception:  # what went out went out; the batch is still marked
+                log.exception("closing the connection to the mail server failed")
+        if sent:
+            _mark(connection, sent, sent=True)
+        if failed:
+            _mark(connection, failed, sent=False)
     return len(sent), len(failed)
-
-
-def _for_all(sql: str, ids: list[int], params: list[Any]) -> tuple[str, list[Any]]:
-    """One of the task's statements for one message (``... WHERE pk = %s``, the id its last
-    parameter) made into one statement for all of ``ids``."""
-    head, _sep, _last = sql.rpartition(" = %s")
-    return f"{head} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
