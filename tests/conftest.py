@@ -282,6 +282,17 @@ def _default_language() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_exchange_connections() -> Any:
+    """A provider connection kept alive by one test is closed after it: the live server's
+    thread serving it would otherwise hold its database connection open, and PostgreSQL
+    then refuses to drop the test database at the end of the run."""
+    yield
+    from goodgov.exchange import client
+
+    client.close_connections()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     """Tests only: PBKDF2 would take most of each sign-in test's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -235,6 +235,19 @@ def test_an_http_1_0_answer_that_keeps_alive_is_kept(scripted: Any) -> None:
     assert server.connections == 1
 
 
+def test_closed_connections_are_not_reused(scripted: Any) -> None:
+    # given: an answer that would let the connection be kept
+    server = scripted(answer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+    exchange_client._post(prepared(server.url), 2.0)
+
+    # when: this thread lets go of its kept connections between two calls
+    exchange_client.close_connections()
+    exchange_client._post(prepared(server.url), 2.0)
+
+    # then: the second call opened a new one
+    assert server.connections == 2
+
+
 def test_an_answer_without_a_body_by_its_status_is_empty(scripted: Any) -> None:
     # given: a 204 that (wrongly) names a length
     server = scripted(answer(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"))

@@ -290,6 +290,14 @@ def _post(prepared: Prepared, timeout: float) -> tuple[int, httpx.Headers, bytes
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def close_connections() -> None:
+    """Close the connections this thread keeps to providers (a long-lived process that
+    stops asking, or a test whose provider goes away, should not hold them open)."""
+    pool: dict[tuple[str, str], http.client.HTTPConnection] = _local.__dict__.pop("connections", {})
+    for conn in pool.values():
+        conn.close()
+
+
 def _send(prepared: Prepared, *, timeout: float, transport: httpx.BaseTransport | None) -> Result:
     if transport is None and _lean(prepared.message.url):
         return _read(prepared, *_post(prepared, timeout))
