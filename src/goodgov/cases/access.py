@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from goodgov.agencies.selectors import roles_of
@@ -23,7 +24,7 @@ def _get(case_id: UUID | str) -> Case:
         return Case.objects.select_related("service", "version", "agency", "applicant").get(
             uuid=case_id
         )
-    except (Case.DoesNotExist, ValueError) as exc:
+    except (Case.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
@@ -61,24 +62,51 @@ def case_for_officer(user: Any, case_id: UUID | str) -> Case:
     return case
 
 
+def is_party(user: Any, case: Case) -> bool:
+    """The applicant, and the officer who filed the case on their behalf, are parties to
+    it: neither may also work on it as an officer (an official does not decide a matter
+    they are party to; Thailand's Administrative Procedure Act B.E. 2539, section 13)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and pk in (case.applicant_id, case.filed_by_id)
+
+
+def works_on(user: Any, case: Case, roles: set[str] | None = None) -> bool:
+    """Officers working the case: the one handling it, the counter officer who filed it,
+    and whoever may take one of its workflow steps now (claim it, decide it)."""
+    pk = getattr(user, "pk", None)
+    if pk is None or case.state == State.DRAFT:
+        return False
+    roles = roles_of(user, case.agency) if roles is None else roles
+    if not roles & CASEWORK_ROLES:
+        return False
+    if pk in (case.assignee_id, case.filed_by_id):
+        return True
+    return bool(allowed_transitions(user, case, roles))
+
+
 def may_see_national_ids(user: Any, case: Case) -> bool:
-    """The person themself, and officers working the case, see IDs unmasked."""
+    """The person themself, and officers working the case, see IDs unmasked; other
+    officers of the agency (administrators, executives, colleagues) see them masked."""
     if case.applicant_id == getattr(user, "pk", None):
         return True
-    return bool(roles_of(user, case.agency) & CASEWORK_ROLES)
+    return works_on(user, case)
 
 
-def allowed_transitions(user: Any, case: Case) -> set[str]:
-    """The workflow transitions ``user`` may take on ``case`` now."""
+def allowed_transitions(user: Any, case: Case, roles: set[str] | None = None) -> set[str]:
+    """The workflow transitions ``user`` may take on ``case`` now. The applicant takes the
+    applicant's steps; a party to the case takes none of the officers' steps."""
     allowed = set()
-    roles = roles_of(user, case.agency)
+    pk = getattr(user, "pk", None)
+    party = is_party(user, case)
+    if roles is None:
+        roles = roles_of(user, case.agency)
     for t in case.version.definition.get("workflow", {}).get("transitions", []):
         if case.state not in t["from"]:
             continue
         if t["role"] == APPLICANT:
-            if case.applicant_id == getattr(user, "pk", None):
+            if case.applicant_id == pk:
                 allowed.add(t["name"])
-        elif t["role"] in roles:
+        elif t["role"] in roles and not party:
             allowed.add(t["name"])
     return allowed
 

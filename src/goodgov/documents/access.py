@@ -1,5 +1,6 @@
 """Evidence is seen by the case's applicant (or the counter officer filing the draft)
-and by officers of the owning agency once the case is submitted. An issued document is
+and, once the case is submitted, by the officers working it (``cases.access.works_on``):
+not by the agency's administrators, executives or other colleagues. An issued document is
 downloaded by the person it was issued to, and revoked by an approver or administrator
 of the issuing agency. Everything else answers 404."""
 
@@ -18,15 +19,17 @@ from goodgov.documents.models import Evidence, IssuedDocument
 
 def evidence_for(user: Any, evidence_id: Any) -> Evidence:
     try:
-        evidence = Evidence.objects.select_related("case", "case__agency").get(uuid=evidence_id)
-    except (Evidence.DoesNotExist, ValueError) as exc:
+        evidence = Evidence.objects.select_related(
+            "case", "case__agency", "case__version", "case__applicant"
+        ).get(uuid=evidence_id)
+    except (Evidence.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     case = evidence.case
     if case.applicant_id == user.pk:
         return evidence
     if case.state == State.DRAFT and case_access.is_counter_filer(user, case):
         return evidence
-    if case.state != State.DRAFT and roles_of(user, case.agency):
+    if case_access.works_on(user, case):
         return evidence
     raise Http404
 

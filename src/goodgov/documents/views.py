@@ -9,6 +9,7 @@ from goodgov.core import access as rules
 from goodgov.documents import selectors, services, verification
 from goodgov.documents.access import evidence_for, issued_for_holder, issued_for_revoker
 from goodgov.documents.forms import RevokeForm, VerifyForm
+from goodgov.exchange.services import person_view_record
 
 
 def _attachment(handle: object, filename: str, content_type: str) -> FileResponse:
@@ -20,9 +21,11 @@ def _attachment(handle: object, filename: str, content_type: str) -> FileRespons
     return response
 
 
-@rules.rule(rules.SIGNED_IN, "the applicant, or officers of the owning agency after submission")
+@rules.rule(rules.SIGNED_IN, "the applicant, or the officers working the case after submission")
 def evidence(request: HttpRequest, evidence_id: str) -> FileResponse:
     item = evidence_for(request.user, evidence_id)
+    # an officer opening a person's evidence looks at their data: on their tracker
+    person_view_record(actor=request.user, case=item.case)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         item.content_type, "bin"
     )
