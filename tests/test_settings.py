@@ -99,6 +99,34 @@ def test_an_unknown_email_delivery_is_refused_at_start(tmp_path: Path) -> None:
     assert "GOODGOV_EMAIL_DELIVERY must be 'now' or 'outbox'" in result.stderr
 
 
+def test_blank_variables_mean_their_defaults(tmp_path: Path) -> None:
+    # given: variables left empty, as a systemd unit or a compose file often leaves them
+    env = {"GOODGOV_DATA_DIR": str(tmp_path)}
+    env |= dict.fromkeys(
+        ["GOODGOV_ALLOWED_HOSTS", "GOODGOV_DB_CONN_MAX_AGE", "GOODGOV_UPLOAD_MAX_BYTES"], " "
+    )
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.ALLOWED_HOSTS, s.DATABASES['default']['CONN_MAX_AGE'], "
+        "s.GOODGOV_UPLOAD_MAX_BYTES)"
+    )
+
+    # when
+    result = run_goodgov("shell", "--no-imports", "-c", code, env=env)
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["['127.0.0.1',", "'localhost']", "60", "10485760"]
+
+
+def test_a_number_that_is_not_one_is_refused_naming_the_variable(tmp_path: Path) -> None:
+    result = run_goodgov(
+        "check", env={"GOODGOV_DATA_DIR": str(tmp_path), "GOODGOV_UPLOAD_MAX_BYTES": "10MB"}
+    )
+    assert result.returncode != 0
+    assert "GOODGOV_UPLOAD_MAX_BYTES must be a number, not '10MB'" in result.stderr
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
 def test_a_statement_run_often_is_prepared_by_postgresql(citizen_a) -> None:

@@ -11,16 +11,35 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
+def _env(name: str, default: str = "") -> str:
+    """The variable's value; unset, empty or blank (as systemd and compose files often
+    leave one) means the default."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
 def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _env(name)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def _env_number(name: str, default: float, kind: type = int) -> Any:
+    value = _env(name)
+    if not value:
+        return kind(default)
+    try:
+        return kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
 
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -57,7 +76,7 @@ PRODUCTION = _env_bool("GOODGOV_PRODUCTION", False)
 DEBUG = _env_bool("GOODGOV_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("GOODGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    for h in _env("GOODGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
 BASE_URL = os.environ.get("GOODGOV_BASE_URL", "http://127.0.0.1:8000")
@@ -99,6 +118,10 @@ MIDDLEWARE = [
     "goodgov.core.sessions.SlidingSessionMiddleware",
     "goodgov.core.locale.PageLocaleMiddleware",
     "goodgov.core.locale.ApiLanguageMiddleware",
+    "goodgov.core.limits.RequestSizeMiddleware",
+    # pages compressed for slow lines (Django's BREACH mitigation pads each one); static
+    # files come compressed from WhiteNoise, the exchange's signed answers never
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "goodgov.accounts.middleware.AuthenticationMiddleware",
@@ -132,7 +155,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("GOODGOV_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodgov.sqlite3'}",
-        conn_max_age=int(os.environ.get("GOODGOV_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=_env_number("GOODGOV_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
@@ -270,13 +293,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploads: evidence is limited in size and judged by its content.
-GOODGOV_UPLOAD_MAX_BYTES = int(os.environ.get("GOODGOV_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+GOODGOV_UPLOAD_MAX_BYTES = _env_number("GOODGOV_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # All of one case's evidence together, and the clamd socket that scans every upload
 # (off when unset; docs/documents.md). Signing keys are read by goodgov.documents.pki.
-GOODGOV_CASE_UPLOAD_MAX_BYTES = int(
-    os.environ.get("GOODGOV_CASE_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))
-)
+GOODGOV_CASE_UPLOAD_MAX_BYTES = _env_number("GOODGOV_CASE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 GOODGOV_CLAMD_SOCKET = os.environ.get("GOODGOV_CLAMD_SOCKET") or None
+# The largest request body taken at all (goodgov.core.limits); unset: one case's uploads
+# together and a mebibyte for the form.
+GOODGOV_REQUEST_MAX_BYTES = _env_number("GOODGOV_REQUEST_MAX_BYTES", 0) or None
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -328,8 +352,8 @@ GOODGOV_EXCHANGE_SERVICES = [
     for s in os.environ.get("GOODGOV_EXCHANGE_SERVICES", "population,welfare").split(",")
     if s.strip()
 ]
-GOODGOV_EXCHANGE_MAX_SKEW = int(os.environ.get("GOODGOV_EXCHANGE_MAX_SKEW", "30"))  # seconds
-GOODGOV_EXCHANGE_TIMEOUT = float(os.environ.get("GOODGOV_EXCHANGE_TIMEOUT", "5"))  # seconds
-GOODGOV_EXCHANGE_RETRIES = int(os.environ.get("GOODGOV_EXCHANGE_RETRIES", "2"))  # reads only
-GOODGOV_EXCHANGE_BACKOFF = float(os.environ.get("GOODGOV_EXCHANGE_BACKOFF", "0.2"))  # seconds
+GOODGOV_EXCHANGE_MAX_SKEW = _env_number("GOODGOV_EXCHANGE_MAX_SKEW", 30)  # seconds
+GOODGOV_EXCHANGE_TIMEOUT = _env_number("GOODGOV_EXCHANGE_TIMEOUT", 5, float)  # seconds
+GOODGOV_EXCHANGE_RETRIES = _env_number("GOODGOV_EXCHANGE_RETRIES", 2)  # reads only
+GOODGOV_EXCHANGE_BACKOFF = _env_number("GOODGOV_EXCHANGE_BACKOFF", 0.2, float)  # seconds
 # --- end goodgov.exchange ---

@@ -114,3 +114,11 @@ def test_pages_have_no_inline_scripts_or_styles(client: Client, db: Any) -> None
     ]
     assert page.find_all("style") == []
     assert [e.tag for e in page.elements if "style" in e.attrs] == []
+
+
+def test_every_page_links_to_the_public_results(client, db) -> None:
+    # the performance figures and the governance scorecard are for anyone: the footer
+    # of every page leads there
+    page = client.get("/en/").content.decode()
+    assert 'href="/en/performance/"' in page
+    assert 'href="/en/governance/"' in page
