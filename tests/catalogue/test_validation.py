@@ -28,6 +28,18 @@ def _transitions(d: dict[str, Any]) -> list[dict[str, Any]]:
 # (what is broken, change to food-shop-permit.yaml, the problems it must give)
 BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], list[tuple[str, str]]]] = [
     (
+        "a label that is a question, without the noun its errors need",
+        lambda d: d["form"]["ui"]["fields"]["opening_date"].pop("noun"),
+        [
+            (
+                "form.ui.fields.opening_date.noun",
+                "is missing: the en label 'When you plan to open' reads as a question, so "
+                "error messages need what it asks for as a noun phrase (noun: {th: วิธีรับเงิน, "
+                'en: way you want to be paid}, for "Select the way you want to be paid")',
+            )
+        ],
+    ),
+    (
         "missing Thai text",
         lambda d: d["name"].pop("th"),
         [("name.th", "the Thai text is missing")],

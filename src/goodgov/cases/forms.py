@@ -115,8 +115,11 @@ def _in_sentence(label: str) -> str:
     return label
 
 
-def _params(label: str) -> dict[str, str]:
-    return {"label": label, "thing": _in_sentence(label)}
+def _params(label: str, noun: str = "") -> dict[str, str]:
+    """``label`` as written, and ``thing``: what the question asks for inside a sentence,
+    the definition's ``noun`` when it gives one (a label that is a question, "How do you
+    want to be paid?", cannot stand in "Select the ..."), else the label."""
+    return {"label": label, "thing": noun or _in_sentence(label)}
 
 
 def _text(message: Any, params: dict[str, Any]) -> str:
@@ -324,8 +327,8 @@ class AddressInput(forms.MultiWidget):
 class RangeValidator:
     """``minimum``/``maximum`` (and the exclusive forms) as one plain-words message."""
 
-    def __init__(self, label: str, prop: dict[str, Any]) -> None:
-        self.params = _params(label)
+    def __init__(self, params: dict[str, str], prop: dict[str, Any]) -> None:
+        self.params = params
         self.minimum = prop.get("minimum")
         self.maximum = prop.get("maximum")
         self.exclusive_minimum = prop.get("exclusiveMinimum")
@@ -354,8 +357,8 @@ class RangeValidator:
 
 
 class LengthValidator:
-    def __init__(self, label: str, prop: dict[str, Any]) -> None:
-        self.params = _params(label)
+    def __init__(self, params: dict[str, str], prop: dict[str, Any]) -> None:
+        self.params = params
         self.max_length = prop.get("maxLength")
         self.min_length = prop.get("minLength")
 
@@ -373,8 +376,8 @@ class LengthValidator:
 class PatternValidator:
     """JSON Schema ``pattern``: a search, not a full match, as the schema means it."""
 
-    def __init__(self, label: str, pattern: str) -> None:
-        self.params = _params(label)
+    def __init__(self, params: dict[str, str], pattern: str) -> None:
+        self.params = params
         self.regex = re.compile(pattern)
 
     def __call__(self, value: str) -> None:
@@ -385,8 +388,8 @@ class PatternValidator:
 class EnumValidator:
     """``enum`` on a question shown as free text (radios and selects offer only the values)."""
 
-    def __init__(self, label: str, values: list[Any]) -> None:
-        self.params = _params(label)
+    def __init__(self, params: dict[str, str], values: list[Any]) -> None:
+        self.params = params
         self.values = values
 
     def __call__(self, value: Any) -> None:
@@ -394,18 +397,18 @@ class EnumValidator:
             raise ValidationError(INVALID_CHOICE, code="enum", params=self.params)
 
 
-def _schema_validators(label: str, prop: dict[str, Any], kind: str) -> list[Any]:
+def _schema_validators(params: dict[str, str], prop: dict[str, Any], kind: str) -> list[Any]:
     validators: list[Any] = []
     if "enum" in prop:
-        validators.append(EnumValidator(label, list(prop["enum"])))
+        validators.append(EnumValidator(params, list(prop["enum"])))
     if prop.get("format") == "email" and kind != "email":
         validators.append(EmailValidator(message=EMAIL))
     if "maxLength" in prop or "minLength" in prop:
-        validators.append(LengthValidator(label, prop))
+        validators.append(LengthValidator(params, prop))
     if any(k in prop for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
-        validators.append(RangeValidator(label, prop))
+        validators.append(RangeValidator(params, prop))
     if "pattern" in prop:
-        validators.append(PatternValidator(label, prop["pattern"]))
+        validators.append(PatternValidator(params, prop["pattern"]))
     return validators
 
 
@@ -933,11 +936,11 @@ def _question_field(
 ) -> forms.Field:
     label = localized(ui.get("label")) or name
     hint = localized(ui.get("hint"))
-    params = _params(label)
+    params = _params(label, localized(ui.get("noun")))
     kind = field_kind(prop, ui)
     common: dict[str, Any] = {"label": label, "required": required}
     required_message = {"required": _text(REQUIRED, params)}
-    validators = _schema_validators(label, prop, kind)
+    validators = _schema_validators(params, prop, kind)
 
     field: forms.Field
     if kind not in KINDS:

@@ -266,6 +266,38 @@ def _form_problems(form: dict[str, Any]) -> Iterator[tuple[str, str]]:
             )
         if widget in CHOICE_WIDGETS:
             yield from _choice_problems(name, prop, ui_field, widget)
+        if widget != "checkbox" and "noun" not in ui_field:
+            for language, label in _dict(ui_field.get("label")).items():
+                if isinstance(label, str) and reads_as_question(label, language):
+                    yield (
+                        f"{where}.noun",
+                        f"is missing: the {language} label {label!r} reads as a question, "
+                        "so error messages need what it asks for as a noun phrase "
+                        "(noun: {th: วิธีรับเงิน, en: way you want to be paid}, for "
+                        '"Select the way you want to be paid")',
+                    )
+                    break
+
+
+_QUESTION_WORDS_EN = {
+    "how", "what", "when", "where", "which", "who", "whom", "whose", "why",
+    "do", "does", "did", "is", "are", "was", "were", "will", "would", "can", "could",
+    "should", "have", "has",
+}  # fmt: skip
+_QUESTION_WORDS_TH = ("ใด", "อะไร", "อย่างไร", "ไหน", "หรือไม่", "เท่าไร", "เท่าใด", "เมื่อไร", "ทำไม")
+
+
+def reads_as_question(label: str, language: str) -> bool:
+    """Whether a label is a question or a clause ("How do you want to be paid?", "When
+    you plan to open", "ประสงค์รับเงินโดยวิธีใด") rather than the name of a thing: error
+    messages cannot put it after "Enter the" / "กรุณาระบุ"."""
+    text = label.strip()
+    if text.endswith("?"):
+        return True
+    if language == "th":
+        return any(word in text for word in _QUESTION_WORDS_TH) or text.endswith("เพื่อ")
+    first = text.split(maxsplit=1)[0].lower() if text else ""
+    return first in _QUESTION_WORDS_EN
 
 
 def _choice_problems(
