@@ -1,52 +1,126 @@
 """Filing at the counter: an officer with the counter role finds or registers a person
-who has no device and files for them; the case is recorded as filed at the counter."""
+who has no device and files for them; the case is recorded as filed at the counter.
+
+The national ID travels only in POST bodies: a look-up keeps whom it found in the
+session and redirects, so the ID never reaches a URL (access logs, browser history).
+"""
 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from goodgov.accounts.selectors import user_by_national_id
+from goodgov.cases import office_views
 from goodgov.cases.models import Case
 from goodgov.ledger.models import Event
 from tests.cases.conftest import ANSWERS
+from tests.conftest import ID_A, ID_B, login, make_officer
 
 pytestmark = pytest.mark.django_db
 
 NEW_PERSON_ID = "1509901234569"
+COUNTER = reverse("office:counter")
 
 
-def test_counter_officer_finds_a_person_by_national_id(
+def find(client: Client, typed: str):
+    return client.post(COUNTER, {"step": "find", "national_id": typed})
+
+
+def test_counter_officer_finds_a_person_by_national_id_without_it_reaching_a_url(
     as_user, counter_officer, citizen_b, service_version
 ):
-    response = as_user(counter_officer).get(
-        reverse("office:counter"), {"national_id": "3-1006-00445-78-3"}
-    )
+    client = as_user(counter_officer)
+    # when
+    response = find(client, "3-1006-00445-78-3")
+    # then: Post/Redirect/Get to the bare page; the session keeps the account, not the ID
+    assert response.status_code == 302 and response["Location"] == COUNTER
+    assert client.session[office_views.COUNTER_PERSON] == citizen_b.pk
+    assert ID_B not in str(dict(client.session))
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert citizen_b.full_name in html and "3-1006-00445-78-3" in html
+    assert 'value="test-permit"' in html
+    assert 'name="national_id"' not in html  # the service buttons post the service only
+
+
+def test_the_look_up_form_posts_and_a_national_id_in_the_query_string_is_ignored(
+    as_user, counter_officer, citizen_b, service_version
+):
+    client = as_user(counter_officer)
+    # when
+    page = client.get(COUNTER, {"national_id": ID_B})
+    # then
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<form method="post" novalidate>' in html and 'method="get"' not in html
+    assert citizen_b.full_name not in html
+    assert office_views.COUNTER_PERSON not in client.session
+
+
+def test_the_look_up_needs_a_csrf_token(counter_officer, citizen_b, service_version):
+    # given: a client that checks CSRF as a browser's requests are checked
+    client = login(Client(enforce_csrf_checks=True), counter_officer)
+    # when
+    response = client.post(COUNTER, {"step": "find", "national_id": ID_B})
+    # then
+    assert response.status_code == 403
+    assert office_views.COUNTER_PERSON not in client.session
+
+
+def test_a_bad_national_id_keeps_what_was_typed_and_links_the_error_to_the_field(
+    as_user, counter_officer, service_version
+):
+    client = as_user(counter_officer)
+    # when
+    response = find(client, "1-2345-67890-12-3")
+    # then
     html = response.content.decode()
-    assert response.status_code == 200
-    assert citizen_b.full_name in html
-    assert "Test permit" in html or "ใบอนุญาตทดสอบ" in html
+    assert response.status_code == 400
+    assert 'value="1-2345-67890-12-3"' in html
+    assert '<a href="#id_national_id">กรุณากรอกเลขประจำตัวประชาชน 13 หลักที่ถูกต้อง</a>' in html
+    assert "<title>ข้อผิดพลาด:" in html
+
+
+def test_an_empty_look_up_says_so_in_english_on_the_english_page(
+    as_user, counter_officer, service_version
+):
+    client = as_user(counter_officer)
+    # when
+    with translation.override("en"):
+        response = client.post(reverse("office:counter"), {"step": "find", "national_id": ""})
+    # then
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_national_id">This field is required.</a>' in html
 
 
 def test_counter_officer_registers_a_person_without_email_or_phone_and_files_for_them(
     as_user, counter_officer, service_version
 ):
     client = as_user(counter_officer)
-    # given: nobody has this national ID yet
-    page = client.get(reverse("office:counter"), {"national_id": NEW_PERSON_ID})
-    assert 'name="full_name"' in page.content.decode()
+    # given: nobody has this national ID yet; the look-up keeps it, encrypted, for the next step
+    looked_up = find(client, NEW_PERSON_ID)
+    assert looked_up["Location"] == COUNTER
+    assert NEW_PERSON_ID not in str(dict(client.session))
+    page = client.get(COUNTER).content.decode()
+    assert 'name="full_name"' in page and "1-5099-01234-56-9" in page
+    assert 'name="national_id"' not in page
     # when: registered with a name only, then an application started and filed
-    client.post(
-        reverse("office:counter"), {"national_id": NEW_PERSON_ID, "full_name": "นายมานะ ไม่มีมือถือ"}
-    )
+    registered = client.post(COUNTER, {"step": "register", "full_name": "นายมานะ ไม่มีมือถือ"})
+    assert registered["Location"] == COUNTER
     person = user_by_national_id(NEW_PERSON_ID)
     assert person is not None and person.email is None and person.phone is None
     assert not person.has_usable_password()
-    start = client.post(
-        reverse("office:counter_start"), {"national_id": NEW_PERSON_ID, "service": "test-permit"}
-    )
+    assert client.session[office_views.COUNTER_PERSON] == person.pk
+    assert "นายมานะ ไม่มีมือถือ" in client.get(COUNTER).content.decode()
+    start = client.post(reverse("office:counter_start"), {"service": "test-permit"})
     case = Case.objects.get(applicant=person)
     assert start["Location"] == reverse("cases:edit", kwargs={"case_id": case.uuid})
+    assert office_views.COUNTER_PERSON not in client.session  # the next person starts afresh
     filled = client.post(
         start["Location"],
         {
@@ -71,21 +145,131 @@ def test_counter_officer_registers_a_person_without_email_or_phone_and_files_for
     assert registered.public["channel"] == "counter" and registered.actor == counter_officer
 
 
+def test_registering_keeps_what_was_typed_when_the_name_is_missing(
+    as_user, counter_officer, service_version
+):
+    client = as_user(counter_officer)
+    find(client, NEW_PERSON_ID)
+    # when
+    response = client.post(COUNTER, {"step": "register", "full_name": "", "phone": "0812345678"})
+    # then
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="0812345678"' in html
+    assert '<a href="#id_full_name">' in html
+    assert user_by_national_id(NEW_PERSON_ID) is None
+
+
+def test_registration_takes_the_id_from_the_look_up_never_from_the_form(
+    as_user, counter_officer, service_version
+):
+    client = as_user(counter_officer)
+    # given: the officer looked up one new ID
+    find(client, NEW_PERSON_ID)
+    # when: a register post names another ID
+    client.post(COUNTER, {"step": "register", "full_name": "นายมานะ", "national_id": ID_A})
+    # then: the person looked up is registered, the other ID is not
+    assert user_by_national_id(NEW_PERSON_ID) is not None
+    assert user_by_national_id(ID_A) is None
+
+
+def test_registering_without_a_look_up_registers_nobody(as_user, counter_officer):
+    client = as_user(counter_officer)
+    # when
+    response = client.post(
+        COUNTER, {"step": "register", "full_name": "นายมานะ", "national_id": NEW_PERSON_ID}
+    )
+    # then
+    assert response.status_code == 302 and response["Location"] == COUNTER
+    assert user_by_national_id(NEW_PERSON_ID) is None
+    assert not Event.objects.filter(action="person.registered").exists()
+
+
+def test_starting_needs_a_look_up_a_national_id_in_the_post_is_not_enough(
+    as_user, counter_officer, citizen_b, service_version
+):
+    client = as_user(counter_officer)
+    # when
+    response = client.post(
+        reverse("office:counter_start"), {"national_id": ID_B, "service": "test-permit"}
+    )
+    # then
+    assert response.status_code == 404
+    assert not Case.objects.exists()
+
+
+def test_find_another_person_forgets_the_one_found(
+    as_user, counter_officer, citizen_b, service_version
+):
+    client = as_user(counter_officer)
+    find(client, ID_B)
+    # when
+    response = client.post(COUNTER, {"step": "again"})
+    # then
+    assert response["Location"] == COUNTER
+    assert office_views.COUNTER_PERSON not in client.session
+    html = client.get(COUNTER).content.decode()
+    assert citizen_b.full_name not in html and 'name="national_id"' in html
+
+
+def test_look_ups_are_limited_per_officer(
+    as_user, monkeypatch, agency, counter_officer, citizen_a, citizen_b, service_version
+):
+    # given: a limit of two a minute, both used (one found, one nobody)
+    monkeypatch.setattr(office_views, "COUNTER_LOOKUPS_PER_MINUTE", 2)
+    client = as_user(counter_officer)
+    assert find(client, ID_A).status_code == 302
+    assert find(client, NEW_PERSON_ID).status_code == 302
+    assert find(client, "123").status_code == 400  # a malformed ID looks nobody up: not counted
+    # when
+    refused = find(client, ID_B)
+    # then: refused with a message linked to the field, what was typed kept, nothing kept
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert f'value="{ID_B}"' in html
+    assert '<a href="#id_national_id">' in html
+    assert "<title>ข้อผิดพลาด:" in html
+    assert office_views.COUNTER_PERSON not in client.session
+    assert office_views.COUNTER_NEW in client.session  # still the earlier look-up's
+    # and another officer has a limit of their own
+    colleague = as_user(make_officer("counter2@tbnk.example.test", agency, "counter"))
+    assert find(colleague, ID_B).status_code == 302
+
+
+def test_the_look_up_limit_message_is_in_english_on_the_english_page(
+    as_user, monkeypatch, counter_officer, citizen_b, service_version
+):
+    monkeypatch.setattr(office_views, "COUNTER_LOOKUPS_PER_MINUTE", 0)
+    client = as_user(counter_officer)
+    # when
+    with translation.override("en"):
+        refused = client.post(reverse("office:counter"), {"step": "find", "national_id": ID_B})
+    # then
+    assert refused.status_code == 429
+    assert (
+        '<a href="#id_national_id">You have looked up too many people in the last minute. '
+        "Wait a minute, then try again.</a>"
+    ) in refused.content.decode()
+
+
 @pytest.mark.parametrize("who", ["citizen_a", "clerk", "approver", "foreign_officer"])
 def test_only_counter_officers_of_the_agency_may_file_for_others(
     request, as_user, citizen_b, service_version, who
 ):
     client = as_user(request.getfixturevalue(who))
     events = Event.objects.count()
-    page = client.get(reverse("office:counter"), {"national_id": citizen_b.national_id})
+    looked_up = find(client, citizen_b.national_id)
     if who == "foreign_officer":  # a counter officer, but of another agency: not our services
+        page = client.get(COUNTER)
+        assert looked_up.status_code == 302
         assert page.status_code == 200 and 'value="test-permit"' not in page.content.decode()
     else:
-        assert page.status_code == 404
-    response = client.post(
-        reverse("office:counter_start"),
-        {"national_id": citizen_b.national_id, "service": "test-permit"},
-    )
+        assert looked_up.status_code == 404 and client.get(COUNTER).status_code == 404
+        # even with the person in their session, as if found at the counter
+        session = client.session
+        session[office_views.COUNTER_PERSON] = citizen_b.pk
+        session.save()
+    response = client.post(reverse("office:counter_start"), {"service": "test-permit"})
     assert response.status_code == 404
     assert not Case.objects.exists()
     assert Event.objects.count() == events

@@ -7,9 +7,11 @@ step is allowed only to the role the service's workflow names.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import ChoiceField
@@ -18,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goodgov.accounts.models import User
 from goodgov.accounts.selectors import user_by_national_id
 from goodgov.accounts.services import person_register_at_counter
 from goodgov.agencies.selectors import agencies_of
@@ -34,6 +37,7 @@ from goodgov.cases.step_forms import (
 )
 from goodgov.catalogue.models import Service
 from goodgov.core import access as rules
+from goodgov.core import national_id
 from goodgov.documents.selectors import evidence_by_item, evidence_of
 from goodgov.exchange.services import person_view_record
 
@@ -48,7 +52,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         (s.code, s.name)
         for s in Service.objects.filter(agency__in=agencies).select_related("current")
     ]
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value is shown as an error; the filters that are good still apply
+        filters = form.cleaned_data
     cases = selectors.queue(
         request.user,
         service=filters.get("service", ""),
@@ -61,7 +68,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/office/queue.html",
-        {"form": form, "page": page, "agencies": agencies, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "agencies": agencies,
+            "query": query.urlencode(),
+            "files_at_counter": bool(_counter_agencies(request)),
+        },
     )
 
 
@@ -71,6 +84,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "case": case,
         "version": case.version,
         "allowed": allowed,
+        "party": access.is_party(request.user, case),
         "timeline": selectors.timeline(case, for_officer=True),
         "rows": answer_rows(
             case.version,
@@ -179,67 +193,188 @@ def reject(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
+#: What the counter keeps in the session for its next step: whom a look-up found (their
+#: account's pk), or the national ID nobody has yet, encrypted, for registering them.
+COUNTER_PERSON = "office.counter.person"
+COUNTER_NEW = "office.counter.new"
+_COUNTER_NEW_PURPOSE = b"office-counter-new-v1"
+#: Look-ups by national ID one officer may make in a sliding minute, so that nobody can
+#: walk through IDs to learn who has an account.
+COUNTER_LOOKUPS_PER_MINUTE = 30
+_LOOKUP_WINDOW = 60.0
+
+
 def _counter_agencies(request: HttpRequest) -> list[Any]:
     return [a for a in agencies_of(request.user) if access.may_start_for_others(request.user, a)]
 
 
-@require_http_methods(["GET", "POST"])
-@rules.rule(rules.OFFICER, "counter role: file on behalf of a person at the counter")
-def counter(request: HttpRequest) -> HttpResponse:
-    """Find the person by national ID, or register them, then choose a service."""
-    agencies = _counter_agencies(request)
-    if not agencies:
-        raise Http404
-    find = CounterFindForm(request.GET or None)
-    person = None
-    register = None
-    if find.is_valid():
-        person = user_by_national_id(find.cleaned_data["national_id"])
-        if person is None:
-            register = CounterRegisterForm(
-                initial={"national_id": find.cleaned_data["national_id"]}
-            )
-    if request.method == "POST":
-        register = CounterRegisterForm(request.POST)
-        if register.is_valid():
-            try:
-                person = person_register_at_counter(actor=request.user, **register.cleaned_data)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    register.add_error(field if field in register.fields else None, errors)
-            else:
-                messages.success(
-                    request,
-                    _("The person is registered. Choose the service they are applying for."),
-                )
-                find = CounterFindForm({"national_id": register.cleaned_data["national_id"]})
-                find.is_valid()
-                register = None
+def _lookup_allowed(user: Any) -> bool:
+    """Count one look-up by ``user``; False (and not counted) once they have made
+    :data:`COUNTER_LOOKUPS_PER_MINUTE` in the last minute.
+
+    A sliding window of timestamps in Django's cache under a short lock, as allauth's rate
+    limits keep theirs, so it holds across processes with any shared cache backend.
+    """
+    key = f"goodgov:counter-lookups:{user.pk}"
+    lock = f"{key}:lock"
+    deadline = time.monotonic() + 1.0
+    while not cache.add(lock, True, timeout=10):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    try:
+        now = time.time()
+        history = [t for t in cache.get(key, []) if t > now - _LOOKUP_WINDOW]
+        if len(history) >= COUNTER_LOOKUPS_PER_MINUTE:
+            return False
+        history.append(now)
+        cache.set(key, history, timeout=_LOOKUP_WINDOW)
+        return True
+    finally:
+        cache.delete(lock)
+
+
+def _counter_forget(request: HttpRequest) -> None:
+    request.session.pop(COUNTER_PERSON, None)
+    request.session.pop(COUNTER_NEW, None)
+
+
+def _counter_person(request: HttpRequest) -> User | None:
+    """The person the officer's last look-up (or registration) found, if any."""
+    pk = request.session.get(COUNTER_PERSON)
+    return None if pk is None else User.objects.filter(pk=pk).first()
+
+
+def _counter_new_id(request: HttpRequest) -> str:
+    """The national ID the last look-up found nobody with, or ""."""
+    token = request.session.get(COUNTER_NEW)
+    return national_id.decrypt_text(token, purpose=_COUNTER_NEW_PURPOSE) if token else ""
+
+
+def _register_form(data: Any = None) -> CounterRegisterForm:
+    form = CounterRegisterForm(data)
+    form.fields.pop("national_id", None)  # kept in the session, never in the page
+    return form
+
+
+def _counter_page(
+    request: HttpRequest,
+    agencies: list[Any],
+    *,
+    find: CounterFindForm | None = None,
+    register: CounterRegisterForm | None = None,
+    person: User | None = None,
+    new_id: str = "",
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "cases/office/counter.html",
         {
             "find": find,
-            "person": person,
             "register": register,
+            "person": person,
+            "new_id": national_id.display(new_id) if new_id else "",
             "services": Service.objects.filter(
                 agency__in=agencies, active=True, current__isnull=False
-            ).select_related("current", "agency"),
+            ).select_related("current", "agency")
+            if person is not None
+            else [],
         },
+        status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@rules.rule(rules.OFFICER, "counter role: file on behalf of a person at the counter")
+def counter(request: HttpRequest) -> HttpResponse:
+    """Find the person by national ID, or register them, then choose a service.
+
+    The ID travels only in POST bodies, never in a URL (access logs, browser history):
+    each step posts, keeps what it found in the session and redirects (Post/Redirect/Get).
+    """
+    agencies = _counter_agencies(request)
+    if not agencies:
+        raise Http404
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if step == "find":
+            return _counter_find(request, agencies)
+        if step == "register":
+            return _counter_register(request, agencies)
+        if step == "again":
+            _counter_forget(request)
+        return redirect("office:counter")
+    person = _counter_person(request)
+    if person is not None:
+        return _counter_page(request, agencies, person=person)
+    new_id = _counter_new_id(request)
+    if new_id:
+        return _counter_page(request, agencies, register=_register_form(), new_id=new_id)
+    return _counter_page(request, agencies, find=CounterFindForm())
+
+
+def _counter_find(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
+    find = CounterFindForm(request.POST)
+    if not find.is_valid():
+        return _counter_page(request, agencies, find=find, status=400)
+    if not _lookup_allowed(request.user):
+        find.add_error(
+            "national_id",
+            _(
+                "You have looked up too many people in the last minute. "
+                "Wait a minute, then try again."
+            ),
+        )
+        return _counter_page(request, agencies, find=find, status=429)
+    digits = find.cleaned_data["national_id"]
+    person = user_by_national_id(digits)
+    _counter_forget(request)
+    if person is None:
+        request.session[COUNTER_NEW] = national_id.encrypt_text(
+            digits, purpose=_COUNTER_NEW_PURPOSE
+        )
+    else:
+        request.session[COUNTER_PERSON] = person.pk
+    return redirect("office:counter")
+
+
+def _counter_register(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
+    new_id = _counter_new_id(request)
+    if not new_id:  # nothing looked up (or already registered): start again
+        return redirect("office:counter")
+    register = _register_form(request.POST)
+    if register.is_valid():
+        try:
+            person = person_register_at_counter(
+                actor=request.user, national_id=new_id, **register.cleaned_data
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                register.add_error(field if field in register.fields else None, errors)
+        else:
+            _counter_forget(request)
+            request.session[COUNTER_PERSON] = person.pk
+            messages.success(
+                request, _("The person is registered. Choose the service they are applying for.")
+            )
+            return redirect("office:counter")
+    return _counter_page(request, agencies, register=register, new_id=new_id, status=400)
 
 
 @require_POST
 @rules.rule(rules.OFFICER, "counter role in the service's agency")
 def counter_start(request: HttpRequest) -> HttpResponse:
+    """Open a draft for the person the counter found; the person comes from the session."""
     service = get_object_or_404(Service, code=request.POST.get("service", ""), active=True)
-    person = user_by_national_id(request.POST.get("national_id", ""))
+    person = _counter_person(request)
     if person is None:
         raise Http404
     try:
         found = services.case_start(actor=request.user, applicant=person, service=service)
     except services.NotAllowed as exc:
         raise Http404 from exc
+    _counter_forget(request)
     return redirect("cases:edit", case_id=found.uuid)
