@@ -7,11 +7,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from goodgov.accounts.middleware import secure_admin_login
 from goodgov.api import api
 from goodgov.core import access
 
+# Staff sign in through allauth (throttled, second factor), never the admin's own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin_patterns = access.declare(
-    "staff: Django admin's own staff and permission checks", admin.site.get_urls()
+    "staff: Django admin's own staff and permission checks; its sign-in page sends you "
+    "to the platform's",
+    admin.site.get_urls(),
 )
 allauth_patterns = access.declare(
     "public: allauth sign-in, sign-up and second factor; each view checks its own session",

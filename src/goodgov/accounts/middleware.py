@@ -1,10 +1,14 @@
-"""Officers must use a second factor (TOTP); citizens may.
+"""Officers and staff must use a second factor (TOTP); citizens may.
 
-A signed-in member of any agency who has no TOTP authenticator is sent to set one
-up and may use nothing else meanwhile (sign-out, the set-up pages and the language
-switch excepted). One who has TOTP but whose session did not pass it (for instance
-a session from before they became an officer) is signed out and sent to sign in,
-where allauth asks for the code.
+A signed-in member of any agency, or Django admin staff (``is_staff`` or
+``is_superuser``), who has no TOTP authenticator is sent to set one up and may use
+nothing else meanwhile (sign-out, the set-up pages and the language switch excepted).
+One who has TOTP but whose session did not pass it (for instance a session from
+before they became an officer) is signed out and sent to sign in, where allauth asks
+for the code.
+
+The Django admin's own sign-in page is closed (:func:`secure_admin_login`): staff sign
+in through allauth like everyone else, throttled, with the second-factor step.
 
 ``AuthenticationMiddleware`` replaces Django's: the same sign-in, checked the same way,
 but the person is read with what this check needs (roles, TOTP) and their ledger salt in
@@ -14,12 +18,15 @@ one statement, which every signed-in request runs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from allauth.account.decorators import secure_admin_login as allauth_secure_admin_login
 from allauth.account.internal.flows.login import (
     get_authentication_records,
     record_authentication,
 )
+from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import auth
@@ -29,9 +36,9 @@ from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAut
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
@@ -39,7 +46,7 @@ from goodgov.agencies.models import Membership
 from goodgov.ledger.models import PersonSalt
 from goodgov.ledger.services import commitment_remember
 
-# Pages an officer without TOTP may still use: setting it up, confirming their
+# Pages an officer (or staff) without TOTP may still use: setting it up, confirming their
 # password on the way (allauth asks when the sign-in is old), signing out.
 SETUP_URL_NAMES = frozenset(
     {
@@ -69,7 +76,7 @@ def _has_totp(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-_STANDING = "_goodgov_standing"  # (officer, has TOTP), set on the user by the loader
+_STANDING = "_goodgov_standing"  # (needs TOTP, has TOTP), set on the user by the loader
 
 
 def _standing_sql(quote: Callable[[str], str]) -> str:
@@ -91,13 +98,16 @@ def _standing_params(user_id: Any) -> list[Any]:
 
 
 def _remember_standing(user: Any, officer: Any, totp: Any, salt: str | None) -> None:
-    setattr(user, _STANDING, (bool(officer), bool(totp)))
+    # Staff flags are columns of the user row itself: no look-up for them.
+    needs_totp = bool(officer) or user.is_staff or user.is_superuser
+    setattr(user, _STANDING, (needs_totp, bool(totp)))
     if salt is not None:
         commitment_remember(user, salt)  # ledger.commitment(user) needs no look-up now
 
 
 def _standing(user: Any) -> tuple[bool, bool]:
-    """Whether ``user`` holds an active role in an agency, and has TOTP.
+    """Whether ``user`` must use a second factor (holds an active role in an agency, or
+    is Django admin staff: ``is_staff`` or ``is_superuser``), and has TOTP.
 
     Read with the user by :class:`AuthenticationMiddleware`; otherwise (a user set on
     the request some other way) one statement here.
@@ -111,7 +121,7 @@ def _standing(user: Any) -> tuple[bool, bool]:
         )
         officer, totp, salt = cursor.fetchone()
     _remember_standing(user, officer, totp, salt)
-    return bool(officer), bool(totp)
+    return getattr(user, _STANDING)
 
 
 def _user_query() -> tuple[str, list[Any]]:
@@ -223,8 +233,8 @@ class OfficerSecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        officer, totp = _standing(user)
-        if not officer:
+        needs_totp, totp = _standing(user)
+        if not needs_totp:
             return self.get_response(request)
         if totp:
             if _passed_second_factor(request, user):
@@ -239,3 +249,30 @@ class OfficerSecondFactorMiddleware:
             # factor for this session too, so the officer carries on signed in.
             record_authentication(request, user, method="mfa", type="totp")
         return response
+
+
+def secure_admin_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The Django admin's sign-in view (``admin.site.login``), closed.
+
+    Its own form checks passwords with ``django.contrib.auth.authenticate``, outside
+    allauth's rate limits and without the second-factor step. So it never runs:
+
+    - a stranger is sent to the platform's sign-in with ``next`` kept
+      (allauth's ``secure_admin_login``), and lands back in the admin;
+    - signed-in active staff go on to ``next`` (if safe) or the admin's index,
+      whatever the method: a POST of someone's password is not checked here either;
+    - anyone else signed in is answered "not found", as the platform answers
+      "forbidden".
+    """
+    to_sign_in = allauth_secure_admin_login(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return to_sign_in(request, *args, **kwargs)
+        if not (user.is_active and user.is_staff):
+            raise Http404
+        return redirect(get_next_redirect_url(request) or reverse("admin:index"))
+
+    return wrapper
