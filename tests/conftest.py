@@ -223,9 +223,7 @@ def login(client: Client, user: User, *, totp: bool = True) -> Client:
     Officers must have a TOTP authenticator (the middleware insists); they get one here
     unless ``totp=False`` (to test what an officer without one meets).
     """
-    if totp and (
-        user.is_staff or user.is_superuser or user.memberships.filter(active=True).exists()
-    ):
+    if totp and user.memberships.filter(active=True).exists():
         from goodgov.accounts.services import user_totp_activate
 
         user_totp_activate(user=user, secret=TOTP_SECRET)
