@@ -260,8 +260,12 @@ def test_an_empty_sign_in_on_the_thai_site_shows_its_errors_in_thai(
     assert response.status_code == 200
     assert "<title>ข้อผิดพลาด: เข้าสู่ระบบ \u2013 บริการภาครัฐ goodgov</title>" in html
     assert "พบข้อผิดพลาด" in html  # the error summary's title
-    assert "ฟิลด์นี้จำเป็น" in html  # Django's own Thai for "This field is required."
+    # Each field says what to type (accounts/forms.py), not Django's "ฟิลด์นี้จำเป็น".
+    assert '<a href="#id_login">กรุณากรอกอีเมลหรือหมายเลขโทรศัพท์มือถือ</a>' in html
+    assert '<a href="#id_password">กรุณากรอกรหัสผ่าน</a>' in html
+    assert "ฟิลด์นี้จำเป็น" not in html
     assert "This field is required" not in html
+    assert "Enter your" not in html
     assert "There is a problem" not in html
 
 

@@ -214,6 +214,10 @@ ACCOUNT_SIGNUP_FIELDS = [
 ACCOUNT_FORMS = {
     "login": "goodgov.accounts.forms.LoginForm",
     "signup": "goodgov.accounts.forms.SignupForm",
+    "reset_password": "goodgov.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "goodgov.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "goodgov.accounts.forms.ChangePasswordForm",
+    "set_password": "goodgov.accounts.forms.SetPasswordForm",
 }
 # allauth warns when no login field is required; our sign-up form requires email or phone.
 SILENCED_SYSTEM_CHECKS = ["account.W001"]

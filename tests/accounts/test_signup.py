@@ -178,7 +178,8 @@ def test_signup_errors_are_translated_on_the_thai_site(client: Client, db: Any) 
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="th"' in html
-    assert "ฟิลด์นี้จำเป็น" in html  # Django's Thai for "This field is required."
+    assert '<a href="#id_full_name">กรุณากรอกชื่อและนามสกุล</a>' in html
+    assert "ฟิลด์นี้จำเป็น" not in html  # not Django's generic "This field is required."
 
 
 def test_national_id_is_not_readable_in_the_database(citizen_a: User) -> None:

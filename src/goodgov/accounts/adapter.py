@@ -1,16 +1,20 @@
-"""allauth's hooks: phone numbers on our ``User``, registration through our service."""
+"""allauth's hooks: phone numbers on our ``User``, registration through our service, and
+the emails allauth sends (password reset and the like) in our words and our name."""
 
 from __future__ import annotations
 
 import logging
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.core import context
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.accounts import phone as phones
@@ -18,6 +22,15 @@ from goodgov.accounts import selectors, services
 from goodgov.accounts.models import User
 
 logger = logging.getLogger(__name__)
+
+#: How the platform names itself: the same words as every page's title.
+SITE_NAME = _("goodgov public services")
+
+
+def _absolute(request: HttpRequest | None, path: str) -> str:
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.BASE_URL.rstrip("/") + path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -53,7 +66,7 @@ class AccountAdapter(DefaultAccountAdapter):
     # straight from signing in to setting up TOTP is not asked for the password again.
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         required = super().is_reauthentication_required(app=app, **kwargs)
-        request = self.request or context.request
+        request = self.request or allauth_context.request
         if not required or request is None or not request.user.is_authenticated:
             return required
         records = get_authentication_records(request, request.user)
@@ -62,6 +75,34 @@ class AccountAdapter(DefaultAccountAdapter):
             now - float(record.get("at", 0)) < account_settings.REAUTHENTICATION_TIMEOUT
             for record in records
         )
+
+    # Emails: our templates (``templates/account/email/``, ``templates/mfa/email/``) are
+    # rendered in the active language, which is the language of the page the person used
+    # (``/`` Thai, ``/en/`` English). Without ``django.contrib.sites`` allauth would name
+    # the platform after the request's host ("[testserver] ..."): these name it ours.
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        request = allauth_context.request
+        site_name = str(SITE_NAME)
+        timeout = int(settings.PASSWORD_RESET_TIMEOUT)
+        ctx: dict[str, Any] = {
+            "request": request,
+            "email": email,
+            "site_name": site_name,
+            "site_url": _absolute(request, reverse("web:home")),
+            "current_site": SimpleNamespace(
+                name=site_name, domain=request.get_host() if request is not None else ""
+            ),
+            # How long a password-reset link works (Django's token), in whole days.
+            "link_days": max(1, timeout // 86400),
+            # Notices of a change end with the way to take the account back.
+            "forgotten_password_url": _absolute(request, reverse("account_reset_password")),
+        }
+        ctx.update(context)
+        self.render_mail(template_prefix, email, ctx).send()
+
+    def format_email_subject(self, subject: str) -> str:
+        # As a page's title: the subject, an en dash, the platform's name.
+        return f"{subject} \u2013 {SITE_NAME}"
 
     # Phone numbers: E.164 in ``User.phone``; Thai local forms accepted everywhere.
     def phone_form_field(self, **kwargs: Any) -> Any:

@@ -8,13 +8,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.accounts import phone as phones
 from goodgov.accounts import selectors, services
+
+# Error messages that say which field and what to do (GOV.UK style), instead of Django's
+# "This field is required." under every field.
+ENTER_LOGIN = _("Enter your email address or mobile phone number")
+ENTER_PASSWORD = _("Enter your password")
+ENTER_FULL_NAME = _("Enter your full name")
+FULL_NAME_TOO_LONG = _("Full name must be %(limit_value)d characters or fewer")
+EMAIL_INVALID = _("Enter an email address in the correct format, like name@example.com")
+ENTER_PHONE = _("Enter your mobile phone number")
+ENTER_EMAIL = _("Enter your email address")
+ENTER_CURRENT_PASSWORD = _("Enter your current password")
+CHOOSE_PASSWORD = _("Enter a password")
+CHOOSE_NEW_PASSWORD = _("Enter a new password")
+REPEAT_PASSWORD = _("Enter the password again")
+PASSWORDS_DIFFER = _("The passwords do not match. Type the same password in both boxes.")
+
+
+def _messages(form: forms.BaseForm, name: str, **messages: Any) -> None:
+    if name in form.fields:
+        form.fields[name].error_messages.update(messages)
+
+
+def _passwords_differ(form: forms.BaseForm) -> bool:
+    """Whether both passwords were typed and differ: call before allauth's ``clean``."""
+    typed = form.cleaned_data
+    return bool(typed.get("password1") and typed.get("password2")) and (
+        typed["password1"] != typed["password2"]
+    )
+
+
+def _say_passwords_differ(form: forms.BaseForm, differ: bool) -> None:
+    # In place of allauth's words for it ("You must type the same password each time."),
+    # which say neither which fields nor what to do.
+    if differ and "password2" in form.errors:
+        del form.errors["password2"]
+        form.add_error("password2", PASSWORDS_DIFFER)
 
 
 def _no_placeholders(form: forms.BaseForm) -> None:
@@ -40,6 +80,10 @@ class PhoneField(forms.CharField):
             ),
         )
         kwargs.setdefault("max_length", 24)
+        kwargs.setdefault(
+            "error_messages",
+            {"required": ENTER_PHONE, "max_length": phones.INVALID_MESSAGE},
+        )
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:
@@ -56,6 +100,8 @@ class LoginForm(AllauthLoginForm):
         login.widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
         if "password" in self.fields:
             self.fields["password"].help_text = ""
+        _messages(self, "login", required=ENTER_LOGIN)
+        _messages(self, "password", required=ENTER_PASSWORD)
 
 
 class SignupForm(AllauthSignupForm):
@@ -64,11 +110,13 @@ class SignupForm(AllauthSignupForm):
         max_length=200,
         help_text=_("As on your ID card, for example นายสมชาย ใจดี"),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={"required": ENTER_FULL_NAME, "max_length": FULL_NAME_TOO_LONG},
     )
     national_id = forms.CharField(
         label=_("National ID number (optional)"),
         required=False,
         max_length=20,
+        error_messages={"max_length": services.NATIONAL_ID_INVALID},
         help_text=_(
             "13 digits, on the front of your Thai ID card. With it, agencies can find "
             "records about you so you do not have to send copies."
@@ -104,6 +152,9 @@ class SignupForm(AllauthSignupForm):
             )
         if "password2" in self.fields:
             self.fields["password2"].label = _("Type the password again")
+        _messages(self, "email", invalid=EMAIL_INVALID)
+        _messages(self, "password1", required=CHOOSE_PASSWORD)
+        _messages(self, "password2", required=REPEAT_PASSWORD)
 
     def clean_national_id(self) -> str:
         value = self.cleaned_data.get("national_id", "").strip()
@@ -119,7 +170,9 @@ class SignupForm(AllauthSignupForm):
             self.add_error("phone", services.PHONE_TAKEN)
 
     def clean(self) -> dict[str, Any]:
+        differ = _passwords_differ(self)
         cleaned = super().clean()
+        _say_passwords_differ(self, differ)
         if (
             "email" not in self.errors
             and "phone" not in self.errors
@@ -127,4 +180,58 @@ class SignupForm(AllauthSignupForm):
             and not cleaned.get("phone")
         ):
             self.add_error("email", services.EMAIL_OR_PHONE_REQUIRED)
+        return cleaned
+
+
+# The password pages. Officers made by their agency set their first password through
+# the reset link, so these forms are on that path too.
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _no_placeholders(self)
+        _messages(self, "email", required=ENTER_EMAIL, invalid=EMAIL_INVALID)
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _no_placeholders(self)
+        _messages(self, "password1", required=CHOOSE_NEW_PASSWORD)
+        _messages(self, "password2", required=REPEAT_PASSWORD)
+
+    def clean(self) -> dict[str, Any]:
+        differ = _passwords_differ(self)
+        cleaned: dict[str, Any] = super().clean()
+        _say_passwords_differ(self, differ)
+        return cleaned
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _no_placeholders(self)
+        _messages(self, "oldpassword", required=ENTER_CURRENT_PASSWORD)
+        _messages(self, "password1", required=CHOOSE_NEW_PASSWORD)
+        _messages(self, "password2", required=REPEAT_PASSWORD)
+
+    def clean(self) -> dict[str, Any]:
+        differ = _passwords_differ(self)
+        cleaned: dict[str, Any] = super().clean()
+        _say_passwords_differ(self, differ)
+        return cleaned
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _no_placeholders(self)
+        _messages(self, "password1", required=CHOOSE_PASSWORD)
+        _messages(self, "password2", required=REPEAT_PASSWORD)
+
+    def clean(self) -> dict[str, Any]:
+        differ = _passwords_differ(self)
+        cleaned: dict[str, Any] = super().clean()
+        _say_passwords_differ(self, differ)
         return cleaned
