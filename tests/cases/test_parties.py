@@ -22,14 +22,11 @@ from goodgov.exchange.models import RecordView
 from goodgov.ledger.models import Event
 from tests.cases.conftest import ANSWERS, submitted_case
 from tests.conftest import ID_A, make_officer
+from tests.forms.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-    b"\x00\x00\x00IEND\xaeB`\x82"
-)
+PNG = png_bytes()
 
 
 def _state(case: Case) -> tuple[Any, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -10,15 +11,29 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from goodgov.documents.models import IssuedDocument
 from goodgov.documents.services import document_revoke
 from goodgov.ledger.models import Event
+from goodgov.notifications.models import Message
+from tests.cases.test_access_matrix import CLIENTS, assert_refused, client_for, normalised
 from tests.documents.test_signature import appended_drawing
 
 
-def download_url(document: IssuedDocument) -> str:
-    return f"/documents/{document.uuid}/download/"
+def download_url(document: IssuedDocument | uuid.UUID) -> str:
+    return f"/documents/{getattr(document, 'uuid', document)}/download/"
 
 
-def revoke_url(document: IssuedDocument) -> str:
-    return f"/documents/office/{document.uuid}/revoke/"
+def revoke_url(document: IssuedDocument | uuid.UUID) -> str:
+    return f"/documents/office/{getattr(document, 'uuid', document)}/revoke/"
+
+
+def unchanged(document: IssuedDocument) -> tuple[Any, ...]:
+    """What a refused download or revocation must leave as it was."""
+    document.refresh_from_db()
+    return (
+        document.revoked_at,
+        document.revoked_reason,
+        document.revoked_by_id,
+        list(Event.objects.values_list("action", flat=True).order_by("id")),
+        Message.objects.count(),
+    )
 
 
 # ----------------------------------------------------------------- my documents
@@ -44,23 +59,38 @@ def test_the_holder_lists_and_downloads_their_document(
     assert b"".join(response.streaming_content) == issued.file.open("rb").read()
 
 
-@pytest.mark.parametrize("who", ["citizen_b", "approver", "clerk", "foreign_officer"])
-def test_nobody_but_the_holder_downloads_it(
-    request: Any, as_user: Any, issued: Any, who: str
-) -> None:
-    client = as_user(request.getfixturevalue(who))
+@pytest.mark.parametrize("who", CLIENTS)
+def test_only_the_holder_downloads_it(request: Any, as_user: Any, issued: Any, who: str) -> None:
+    client = client_for(request, as_user, who)
+    before = unchanged(issued)
     # when
     response = client.get(download_url(issued))
     listing = client.get("/documents/")
     # then
-    assert response.status_code == 404
-    assert issued.code not in listing.content.decode()
+    if who == "citizen_a":
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == issued.file.open("rb").read()
+        assert issued.code in listing.content.decode()
+    else:
+        assert_refused(response, who)
+        assert issued.code not in listing.content.decode()
+    if who == "anonymous":
+        assert_refused(listing, who)
+    assert unchanged(issued) == before
 
 
-def test_anonymous_is_sent_to_sign_in(as_user: Any, issued: Any) -> None:
-    response = as_user(None).get(download_url(issued))
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+@pytest.mark.parametrize("who", ["citizen_b", "approver", "agency_admin"])
+def test_someone_elses_document_looks_exactly_like_a_missing_one(
+    request: Any, as_user: Any, issued: Any, who: str
+) -> None:
+    client = client_for(request, as_user, who)
+    missing_id = uuid.uuid4()
+    # when
+    theirs = client.get(download_url(issued))
+    missing = client.get(download_url(missing_id))
+    # then
+    assert theirs.status_code == missing.status_code == 404
+    assert normalised(theirs, issued.uuid) == normalised(missing, missing_id)
 
 
 # ----------------------------------------------------------------- verification
@@ -189,18 +219,41 @@ def test_an_approver_or_admin_of_the_issuing_agency_revokes(
     assert event.private == {"reason": "ออกเอกสารผิดคน"}
 
 
-@pytest.mark.parametrize("who", ["clerk", "foreign_officer", "citizen_a", "citizen_b"])
+@pytest.mark.parametrize(
+    "who",
+    ["anonymous", "citizen_a", "citizen_b", "clerk", "counter_officer", "foreign_officer"],
+)
 def test_nobody_else_may_revoke(request: Any, as_user: Any, issued: Any, who: str) -> None:
-    client = as_user(request.getfixturevalue(who))
+    # given: the holder, the clerk who handled the case, the agency's counter officer,
+    # and an approver and administrator of another agency
+    client = client_for(request, as_user, who)
+    before = unchanged(issued)
     # when
     form = client.get(revoke_url(issued))
     response = client.post(revoke_url(issued), {"reason": "x"})
     # then
-    assert form.status_code == 404
-    assert response.status_code == 404
-    issued.refresh_from_db()
+    assert_refused(form, who)
+    assert_refused(response, who)
+    assert unchanged(issued) == before
     assert issued.revoked_at is None
     assert not Event.objects.filter(action="document.revoked").exists()
+    # and anyone who checks it is still told it is valid
+    page = as_user(None).get("/en/verify/", {"code": issued.code}).content.decode()
+    assert "This document was issued here and has not been revoked." in page
+
+
+@pytest.mark.parametrize("who", ["clerk", "foreign_officer"])
+def test_a_document_they_may_not_revoke_looks_exactly_like_a_missing_one(
+    request: Any, as_user: Any, issued: Any, who: str
+) -> None:
+    client = client_for(request, as_user, who)
+    missing_id = uuid.uuid4()
+    # when
+    theirs = client.post(revoke_url(issued), {"reason": "x"})
+    missing = client.post(revoke_url(missing_id), {"reason": "x"})
+    # then
+    assert theirs.status_code == missing.status_code == 404
+    assert normalised(theirs, issued.uuid) == normalised(missing, missing_id)
 
 
 def test_the_service_itself_refuses_a_foreign_officer(issued: Any, foreign_officer: Any) -> None:

@@ -253,3 +253,23 @@ def test_real_clamd_finds_eicar(settings: Any) -> None:
     clean = scanning.scan(SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean", "application/pdf"))
     assert found is not None and "eicar" in found.lower()
     assert clean is None
+
+
+@pytest.mark.parametrize("after_a_pdf", [False, True], ids=["fresh process", "after a PDF"])
+def test_a_damaged_image_is_refused_with_a_message_whatever_ran_before(
+    after_a_pdf: bool, monkeypatch: Any
+) -> None:
+    # given: a PNG whose header is right but whose pixel data is corrupt; and, in the
+    # second case, the process as WeasyPrint leaves it (truncated images tolerated)
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", after_a_pdf)
+    good = png_with_text()
+    damaged = good[: good.index(b"IDAT") + 8] + b"\x00" * 12 + good[good.index(b"IDAT") + 20 :]
+    upload = SimpleUploadedFile("photo.png", damaged, "image/png")
+
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload, accept=["image/png"])
+    assert refused.value.code == "damaged"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is after_a_pdf  # left as it was

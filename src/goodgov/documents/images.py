@@ -5,19 +5,63 @@ pixels first, so a phone photo still stands the right way up."""
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 
 
+class DamagedImage(ValueError):
+    """The bytes start like an image but do not decode whole (cut short, corrupt)."""
+
+
+_strict = threading.Lock()
+
+
+@contextmanager
+def _whole_images_only() -> Iterator[None]:
+    """Decode strictly whatever the process set before: WeasyPrint, once imported (the
+    first PDF rendered), lets Pillow accept truncated images for good, and a damaged
+    upload would then pass in one process and fail in another."""
+    with _strict:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
+@contextmanager
+def _decoded(data: bytes) -> Iterator[Image.Image]:
+    """The image, decoded whole under :func:`_whole_images_only`."""
+    with _whole_images_only():
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except (OSError, SyntaxError, ValueError) as exc:  # UnidentifiedImageError too
+            raise DamagedImage(str(exc)) from exc
+        with image:
+            yield image
+
+
+def check_whole(data: bytes, content_type: str) -> None:
+    """Raise :class:`DamagedImage` unless an image's bytes decode whole."""
+    if content_type in FORMATS:
+        with _decoded(data):
+            pass
+
+
 def without_metadata(data: bytes, content_type: str) -> bytes:
-    """``data`` re-encoded with no metadata; other types are returned unchanged."""
+    """``data`` re-encoded with no metadata; other types are returned unchanged.
+    Raises :class:`DamagedImage` for an image that does not decode whole."""
     fmt = FORMATS.get(content_type)
     if fmt is None:
         return data
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
+    with _decoded(data) as image:
         upright = ImageOps.exif_transpose(image)
         # A new image from the pixels alone: nothing of the original's info comes along.
         clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())

@@ -18,7 +18,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from goodgov.documents import scanning
+from goodgov.documents import images, scanning
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,16 @@ def check_upload(upload: UploadedFile, *, accept: list[str], max_bytes: int | No
             code="type",
             params={"types": type_names(accept)},
         )
+    try:
+        upload.seek(0)
+        images.check_whole(upload.read(), detected)
+    except images.DamagedImage as exc:
+        raise ValidationError(
+            _("The file is damaged or incomplete. Save or scan it again and upload it"),
+            code="damaged",
+        ) from exc
+    finally:
+        upload.seek(0)
     _check_for_viruses(upload)
     return detected
 
