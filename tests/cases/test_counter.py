@@ -7,6 +7,8 @@ session and redirects, so the ID never reaches a URL (access logs, browser histo
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +17,12 @@ from django.utils import translation
 from goodgov.accounts.selectors import user_by_national_id
 from goodgov.cases import office_views
 from goodgov.cases.models import Case
+from goodgov.exchange.models import RecordView
+from goodgov.exchange.selectors import PURPOSES
+from goodgov.exchange.services import LEGAL_BASES, LOOKUP_LEGAL_BASIS, LOOKUP_PURPOSE
+from goodgov.ledger import schemas
 from goodgov.ledger.models import Event
+from goodgov.ledger.services import commitment
 from tests.cases.conftest import ANSWERS
 from tests.conftest import ID_A, ID_B, login, make_officer
 
@@ -272,4 +279,113 @@ def test_only_counter_officers_of_the_agency_may_file_for_others(
     response = client.post(reverse("office:counter_start"), {"service": "test-permit"})
     assert response.status_code == 404
     assert not Case.objects.exists()
-    assert Event.objects.count() == events
+    # only the foreign counter officer's look-up itself is recorded (person.viewed)
+    looked = ["person.viewed"] if who == "foreign_officer" else []
+    assert list(Event.objects.order_by("id").values_list("action", flat=True)[events:]) == looked
+
+
+# Every look-up that finds a person is on that person's data tracker (person.viewed).
+
+
+def test_a_look_up_that_finds_a_person_records_person_viewed_without_name_or_id(
+    as_user, counter_officer, citizen_b, service_version
+):
+    client = as_user(counter_officer)
+    # when
+    find(client, "3-1006-00445-78-3")
+    # then: the public event names nobody: commitments, the agency, no case reference
+    event = Event.objects.get(action="person.viewed")
+    assert event.public == {
+        "agency": "TBNK",
+        "officer": commitment(counter_officer),
+        "person": commitment(citizen_b),
+        "reference": "",
+    }
+    schemas.check("person.viewed", event.public)
+    public = json.dumps(event.public, ensure_ascii=False)
+    assert ID_B not in public and "3-1006-00445-78-3" not in public
+    assert citizen_b.full_name not in public and citizen_b.email not in public
+    assert event.actor == counter_officer and event.agency.code == "TBNK"
+    view = RecordView.objects.get()
+    assert (view.person, view.officer, view.case, view.agency.code, view.purpose) == (
+        citizen_b,
+        counter_officer,
+        None,
+        "TBNK",
+        "counter-lookup",
+    )
+    assert view.officer_roles == ["counter"]
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("", "th"), ("/en", "en")])
+def test_the_person_sees_the_look_up_on_their_data_tracker(
+    as_user, counter_officer, citizen_b, service_version, prefix, language
+):
+    # given
+    find(as_user(counter_officer), ID_B)
+    # when
+    page = as_user(citizen_b).get(f"{prefix}/me/data/").content.decode()
+    # then: when, which agency, which role, why and on what basis; no application
+    with translation.override(language):
+        purpose = str(PURPOSES[LOOKUP_PURPOSE])
+        basis = str(LEGAL_BASES[LOOKUP_LEGAL_BASIS])
+        role = str(translation.gettext("Counter officer (files on behalf of people)"))
+        none = str(translation.gettext("no application"))
+    table = page[page.index('data-testid="record-views"') :]
+    table = table[: table.index("</table>")]
+    rows = table.split('<tr class="govuk-table__row">')[2:]
+    assert len(rows) == 1
+    cells = [c.split("</td>")[0] for c in rows[0].split('<td class="govuk-table__cell">')[1:]]
+    agency = "Ban Na Subdistrict Municipality" if language == "en" else "เทศบาลตำบลบ้านนา"
+    assert cells[1:] == [
+        agency,
+        role,
+        f'<span aria-hidden="true">\u2013</span><span class="govuk-visually-hidden">{none}</span>',
+        purpose,
+        basis,
+    ]
+    assert cells[0].strip()  # the moment, in Buddhist-era form
+    assert ID_B not in page and "3-1006-00445-78-3" not in page
+
+
+def test_two_look_ups_of_the_same_person_within_the_window_record_once(
+    as_user, counter_officer, citizen_b, service_version
+):
+    client = as_user(counter_officer)
+    # when
+    find(client, ID_B)
+    client.post(COUNTER, {"step": "again"})
+    find(client, ID_B)
+    # then
+    assert RecordView.objects.count() == 1
+    assert Event.objects.filter(action="person.viewed").count() == 1
+    assert client.session[office_views.COUNTER_PERSON] == citizen_b.pk
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"), [(NEW_PERSON_ID, 302), ("1-2345-67890-12-3", 400), ("", 400)]
+)
+def test_a_look_up_that_finds_nobody_records_nothing(
+    as_user, counter_officer, citizen_b, service_version, typed, status
+):
+    client = as_user(counter_officer)
+    # when
+    response = find(client, typed)
+    # then
+    assert response.status_code == status
+    assert not RecordView.objects.exists()
+    assert not Event.objects.filter(action="person.viewed").exists()
+
+
+def test_a_refused_look_up_records_nothing(
+    as_user, monkeypatch, counter_officer, citizen_b, service_version
+):
+    # given: no look-up left this minute
+    monkeypatch.setattr(office_views, "COUNTER_LOOKUPS_PER_MINUTE", 0)
+    client = as_user(counter_officer)
+    # when
+    response = find(client, ID_B)
+    # then
+    assert response.status_code == 429
+    assert not RecordView.objects.exists()
+    assert not Event.objects.filter(action="person.viewed").exists()

@@ -39,7 +39,7 @@ from goodgov.catalogue.models import Service
 from goodgov.core import access as rules
 from goodgov.core import national_id
 from goodgov.documents.selectors import evidence_by_item, evidence_of
-from goodgov.exchange.services import person_view_record
+from goodgov.exchange.services import person_lookup_record, person_view_record
 
 
 @rules.rule(rules.OFFICER, "cases of the officer's own agencies only")
@@ -335,6 +335,9 @@ def _counter_find(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
             digits, purpose=_COUNTER_NEW_PURPOSE
         )
     else:
+        # The look-up showed the officer that the person has an account, and their name:
+        # person.viewed, on the person's data tracker.
+        person_lookup_record(actor=request.user, person=person, agency=agencies[0])
         request.session[COUNTER_PERSON] = person.pk
     return redirect("office:counter")
 

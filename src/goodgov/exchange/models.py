@@ -220,7 +220,8 @@ class Exchange(models.Model):
 
 
 class RecordView(models.Model):
-    """An officer opened a person's record (a case's back-office page): ``person.viewed``.
+    """An officer opened a person's record (a case's back-office page), or looked the
+    person up by national ID at the counter (no case then): ``person.viewed``.
 
     Kept here, beside the exchanges, so that the person's data tracker can list who looked
     at their data, when and why, without scanning the ledger.
@@ -230,7 +231,9 @@ class RecordView(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="record_views"
     )
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -243,6 +246,8 @@ class RecordView(models.Model):
         indexes = [models.Index(fields=["person", "viewed_at"])]
 
     def __str__(self) -> str:
+        if self.case_id is None:
+            return f"{self.officer_id} looked up {self.person_id} at {self.viewed_at}"
         return f"{self.officer_id} viewed case {self.case_id} at {self.viewed_at}"
 
 

@@ -173,7 +173,19 @@ def uses_record(person_hash: str, *, limit: int = RECORD_LIMIT) -> dict[str, Any
             .select_related("agency", "case__version")
             .order_by("-viewed_at", "-id")[:limit]
         ):
-            definition = view.case.version.definition
+            service: dict[str, str]
+            laws: list[dict[str, Any]]
+            if view.case is None:  # looked up at the counter: no service, no reference
+                service, reference, basis, laws = {}, "", services.LOOKUP_LEGAL_BASIS, []
+            else:
+                definition = view.case.version.definition
+                service = definition.get("name") or {}
+                reference = view.case.reference or ""
+                basis = privacy.terms(definition).basis
+                laws = [
+                    {"act": item.get("act"), "section": item.get("section")}
+                    for item in definition.get("legal_basis", [])
+                ]
             views.append(
                 {
                     "at": view.viewed_at.isoformat(),
@@ -183,14 +195,11 @@ def uses_record(person_hash: str, *, limit: int = RECORD_LIMIT) -> dict[str, Any
                         "en": view.agency.name_en,
                     },
                     "officer_roles": list(view.officer_roles),
-                    "service": definition.get("name") or {},
-                    "reference": view.case.reference or "",
+                    "service": service,
+                    "reference": reference,
                     "purpose": view.purpose,
-                    "legal_basis": privacy.terms(definition).basis,
-                    "laws": [
-                        {"act": item.get("act"), "section": item.get("section")}
-                        for item in definition.get("legal_basis", [])
-                    ],
+                    "legal_basis": basis,
+                    "laws": laws,
                 }
             )
     return {"exchanges": exchanges, "views": views}
@@ -219,10 +228,14 @@ class View:
     recorded_by: tuple[str, ...] = ()  # the agency whose record lists this view
 
 
-def _role_label(roles: list[str]) -> str:
+def _role_label(roles: list[str], *, purpose: str = "") -> str:
     labels = dict(Role.choices)
-    # The role that explains the look: deciding before handling before filing.
-    for role in ("approver", "officer", "counter", "admin"):
+    # The role that explains the look: deciding before handling before filing; a look-up
+    # at the counter is the counter role's.
+    order: tuple[str, ...] = ("approver", "officer", "counter", "admin")
+    if purpose == services.LOOKUP_PURPOSE:
+        order = ("counter", *order)
+    for role in order:
         if role in roles:
             return str(labels[role])
     return ", ".join(str(labels.get(r, r)) for r in roles)
@@ -244,19 +257,28 @@ def views_of_person(person: Any, *, limit: int = RECORD_LIMIT) -> list[View]:
     found = []
     me = (this_node_label(),)
     for row in rows:
-        definition = row.case.version.definition
-        terms = privacy.terms(definition)
+        if row.case is None:  # looked up at the counter: no service, no reference
+            service, reference = "", ""
+            basis = str(services.LEGAL_BASES[services.LOOKUP_LEGAL_BASIS])
+        else:
+            definition = row.case.version.definition
+            service = localized(definition.get("name"))
+            reference = row.case.reference or ""
+            basis = "; ".join(
+                [
+                    str(services.LEGAL_BASES[privacy.terms(definition).basis]),
+                    *privacy.laws(definition),
+                ]
+            )
         found.append(
             View(
                 when=row.viewed_at,
                 agency=row.agency.name,
-                officer_role=_role_label(list(row.officer_roles)),
-                service=localized(definition.get("name")),
-                reference=row.case.reference or "",
+                officer_role=_role_label(list(row.officer_roles), purpose=row.purpose),
+                service=service,
+                reference=reference,
                 purpose=str(PURPOSES.get(row.purpose, row.purpose)),
-                legal_basis="; ".join(
-                    [str(services.LEGAL_BASES[terms.basis]), *privacy.laws(definition)]
-                ),
+                legal_basis=basis,
                 recorded_by=me,
             )
         )
@@ -266,6 +288,7 @@ def views_of_person(person: Any, *, limit: int = RECORD_LIMIT) -> list[View]:
 PURPOSES = {
     "case-processing": _("Case processing"),
     "data-subject-access": _("Your request to see the uses of your data"),
+    services.LOOKUP_PURPOSE: _("Looked you up at the counter"),
 }
 
 

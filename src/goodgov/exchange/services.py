@@ -515,6 +515,11 @@ def exchange_answer(
 #: after a step, going back to it): the tracker lists a visit, not each page load.
 VIEW_WINDOW = dt.timedelta(minutes=15)
 VIEW_PURPOSE = "case-processing"
+#: An officer at the counter looked the person up by national ID (no case yet).
+LOOKUP_PURPOSE = "counter-lookup"
+#: What the counter relies on: filing for the person is the agency's public service, a
+#: task in the public interest or its official authority (as ``privacy.DEFAULT_BASIS``).
+LOOKUP_LEGAL_BASIS = "pdpa-24-4"
 
 
 @transaction.atomic
@@ -554,6 +559,49 @@ def person_view_record(*, actor: Any, case: Any) -> RecordView | None:
             "officer": commitment(actor),
             "person": commitment(person),
             "reference": case.reference or "",
+        },
+    )
+    return view
+
+
+@transaction.atomic
+def person_lookup_record(*, actor: Any, person: Any, agency: Agency) -> RecordView | None:
+    """An officer of ``agency`` looked ``person`` up by national ID at the counter, and so
+    learnt that they have an account and their name: record ``person.viewed`` with no
+    case, once per officer and person in :data:`VIEW_WINDOW`.
+
+    The public event is that of :func:`person_view_record` with an empty reference: no
+    name, no national ID. A person looking themself up is not recorded. Returns the new
+    record, or None when nothing was recorded.
+    """
+    from goodgov.agencies.selectors import roles_of
+
+    if getattr(actor, "pk", None) is None or actor.pk == person.pk:
+        return None
+    now = timezone.now()
+    if RecordView.objects.filter(
+        person=person, case__isnull=True, officer=actor, viewed_at__gte=now - VIEW_WINDOW
+    ).exists():
+        return None
+    view = RecordView.objects.create(
+        viewed_at=now,
+        person=person,
+        case=None,
+        agency=agency,
+        officer=actor,
+        officer_roles=sorted(roles_of(actor, agency)),
+        purpose=LOOKUP_PURPOSE,
+    )
+    ledger.record(
+        actor=actor,
+        action="person.viewed",
+        subject=person,
+        agency=agency,
+        public={
+            "agency": agency.code,
+            "officer": commitment(actor),
+            "person": commitment(person),
+            "reference": "",
         },
     )
     return view
