@@ -1,11 +1,18 @@
-"""The JSON API (django-ninja). Every operation states its auth; see tests/test_routes.py."""
+"""The JSON API (django-ninja). Every operation states its auth; see tests/test_routes.py.
+
+Errors answer in the client's language (Accept-Language, then the language cookie; Thai
+by default), with the status ninja gives them and the body ``{"detail": message}``
+(``{"message", "errors"}`` for a request that does not fit the schema). The language is
+worked out only when an error is answered, so successful requests pay nothing for it.
+"""
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 api = NinjaAPI(
     title="goodgov API",
@@ -23,24 +30,73 @@ from goodgov.catalogue.api import router as catalogue_router  # noqa: E402
 api.add_router("/services", catalogue_router)
 api.add_router("/cases", cases_router)
 
+#: What ninja's cookie auth (``django_auth``) raises, as ``HttpError(403, ...)``, when the
+#: CSRF check fails (ninja/security/apikey.py); no class of its own tells it apart.
+NINJA_CSRF_FAILED = "CSRF check Failed"
+
+
+def request_language(request: HttpRequest) -> str:
+    """The language to answer in: ``ApiLanguageMiddleware``'s choice when it ran, else
+    the one the request asks for (Accept-Language or the language cookie, never the path)."""
+    chosen = getattr(request, "LANGUAGE_CODE", None)
+    return chosen or translation.get_language_from_request(request, check_path=False)
+
+
+def _detail(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """Not there, or not the client's to see: the same answer for both."""
+    with translation.override(request_language(request)):
+        return _detail(request, 404, _("Not found."))
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    with translation.override(request_language(request)):
+        return _detail(request, exc.status_code, _("Sign in to use this."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's CSRF refusal, translated; any other ``HttpError`` keeps its message (pass
+    a ``gettext_lazy`` one to have it translated here)."""
+    with translation.override(request_language(request)):
+        if exc.status_code == 403 and exc.message == NINJA_CSRF_FAILED:
+            message = _(
+                "The request did not carry a valid CSRF token (the X-CSRFToken header). "
+                "Reload the page and try again."
+            )
+        else:
+            message = str(exc.message)
+        return _detail(request, exc.status_code, message)
+
 
 @api.exception_handler(ValidationError)
 def request_not_valid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A request that does not fit the operation's schema: 400, one translated message a
     field, in the language the client asks for (Accept-Language; Thai by default)."""
-    errors: list[dict[str, Any]] = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
-        kind = str(error.get("type", ""))
-        if kind == "missing":
-            message = _("This field is required")
-        elif kind.startswith("json"):
-            message = _("The request body is not valid JSON")
-        else:
-            message = _("This value is not valid here")
-        errors.append({"field": ".".join(location) or "body", "message": message})
-    return api.create_response(
-        request,
-        {"message": _("The request is not valid. Correct the fields listed."), "errors": errors},
-        status=400,
-    )
+    with translation.override(request_language(request)):
+        errors: list[dict[str, Any]] = []
+        for error in exc.errors:
+            location = [
+                str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
+            ]
+            kind = str(error.get("type", ""))
+            if kind == "missing":
+                message = _("This field is required")
+            elif kind.startswith("json"):
+                message = _("The request body is not valid JSON")
+            else:
+                message = _("This value is not valid here")
+            errors.append({"field": ".".join(location) or "body", "message": message})
+        return api.create_response(
+            request,
+            {
+                "message": _("The request is not valid. Correct the fields listed."),
+                "errors": errors,
+            },
+            status=400,
+        )

@@ -75,9 +75,7 @@ SECRET_KEY = _secret_key()
 PRODUCTION = _env_bool("GOODGOV_PRODUCTION", False)
 DEBUG = _env_bool("GOODGOV_DEBUG", False)
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in _env("GOODGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
+    h.strip() for h in _env("GOODGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
 BASE_URL = os.environ.get("GOODGOV_BASE_URL", "http://127.0.0.1:8000")
 SERVICES_DIR = Path(os.environ.get("GOODGOV_SERVICES_DIR") or (REPO_DIR / "services"))

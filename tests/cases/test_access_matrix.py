@@ -153,7 +153,7 @@ def test_reject(request, as_user, in_review, who):
     before = snapshot(in_review)
     response = client.post(
         reverse("office:reject", kwargs={"case_id": in_review.uuid}),
-        {"reasons": "ไม่ผ่านเกณฑ์", "legal_ground": "มาตรา 38"},
+        {"reasons": "ไม่ผ่านเกณฑ์", "legal_ground": "0"},
     )
     if who == "approver":
         assert response.status_code == 302
@@ -162,6 +162,21 @@ def test_reject(request, as_user, in_review, who):
     else:
         assert_refused(response, who)
         assert snapshot(in_review) == before
+
+
+@pytest.mark.parametrize("who", ["clerk", "counter_officer", "agency_admin"])
+@pytest.mark.parametrize("step", ["approve", "reject"])
+def test_without_the_role_bad_input_is_refused_alike(request, as_user, in_review, who, step):
+    # given: officers of the agency without the approver role, sending an empty form
+    client = client_for(request, as_user, who)
+    before = snapshot(in_review)
+
+    # when
+    response = client.post(reverse(f"office:{step}", kwargs={"case_id": in_review.uuid}), {})
+
+    # then: refused as with good input (not a form error on a page they may read)
+    assert response.status_code == 404
+    assert snapshot(in_review) == before
 
 
 @pytest.mark.parametrize("who", CLIENTS)

@@ -76,7 +76,7 @@ def test_the_service_selector_finds_only_active_services_with_a_version(service_
     assert selectors.service_taking_applications("nothing-by-this-name") is None
 
 
-def test_an_inactive_or_unknown_service_answers_404_and_writes_nothing(citizen_a, service_version):
+def test_an_inactive_or_unknown_service_is_bad_input_and_writes_nothing(citizen_a, service_version):
     # given
     client = login(Client(), citizen_a)
     Service.objects.filter(code="test-permit").update(active=False)
@@ -84,8 +84,10 @@ def test_an_inactive_or_unknown_service_answers_404_and_writes_nothing(citizen_a
     # when
     inactive = post(client, BODY)
     unknown = post(client, {**BODY, "service": "nothing-by-this-name"})
-    # then
-    assert inactive.status_code == unknown.status_code == 404
+    # then: the request names the service at fault (cases/api.py), and nothing is written
+    assert inactive.status_code == unknown.status_code == 400
+    assert inactive.json()["field"] == unknown.json()["field"] == "service"
+    assert inactive.json()["message"] != unknown.json()["message"]
     assert not Case.objects.exists() and not Message.objects.exists()
     assert Event.objects.count() == events
 

@@ -154,7 +154,7 @@ def test_a_withdrawn_case_can_be_rated(submitted: Case, citizen_a: Any):
 def test_a_refused_case_can_be_rated(in_review: Case, approver: Any, citizen_a: Any):
     # given
     case = services.case_reject(
-        actor=approver, case=in_review, reasons="Incomplete", legal_ground="s. 38"
+        actor=approver, case=in_review, reasons="Incomplete", legal_ground=0
     )
     # when
     services.case_rate(actor=citizen_a, case=case, score=3, comment="ok")

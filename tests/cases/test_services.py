@@ -205,7 +205,7 @@ def test_only_an_approver_of_the_owning_agency_may_decide(request, in_review, wh
     with pytest.raises(services.NotAllowed):
         services.case_approve(actor=actor, case=in_review)
     with pytest.raises(services.NotAllowed):
-        services.case_reject(actor=actor, case=in_review, reasons="x", legal_ground="y")
+        services.case_reject(actor=actor, case=in_review, reasons="x", legal_ground=0)
     in_review.refresh_from_db()
     assert in_review.state == State.IN_REVIEW
     assert actions_since(before) == []
@@ -220,26 +220,36 @@ def test_second_decision_on_the_same_case_is_refused_clearly(in_review, approver
     stale.state = State.IN_REVIEW  # what the second officer's page still shows
     before = last_event_id()
     with pytest.raises(services.Conflict) as raised, translation.override("en"):
-        services.case_reject(actor=other_approver, case=stale, reasons="late", legal_ground="s. 1")
+        services.case_reject(actor=other_approver, case=stale, reasons="late", legal_ground=0)
     assert "already" in str(raised.value.message)
     in_review.refresh_from_db()
     assert in_review.state == State.APPROVED and in_review.decision_reasons == ""
     assert actions_since(before) == []
 
 
-def test_reject_requires_reasons_and_legal_ground(in_review, approver):
+def test_reject_requires_reasons_and_one_of_the_services_legal_grounds(in_review, approver):
+    # given: the test service cites one legal basis (index 0)
+    before = last_event_id()
+    # when / then: no reasons
     with pytest.raises(services.CaseError) as raised:
-        services.case_reject(actor=approver, case=in_review, reasons="", legal_ground="มาตรา 38")
+        services.case_reject(actor=approver, case=in_review, reasons=" ", legal_ground=0)
     assert raised.value.field == "reasons"
-    with pytest.raises(services.CaseError) as raised:
-        services.case_reject(
-            actor=approver, case=in_review, reasons="สถานที่ไม่ถูกสุขลักษณะ", legal_ground=" "
-        )
-    assert raised.value.field == "legal_ground"
+    # when / then: a ground that is not an entry of the version's legal_basis (\u0e50: Thai 0)
+    for ground in ("", " ", "มาตรา 38", 1, "1", -1, "-1", "\u0e50", True, None):
+        with pytest.raises(services.CaseError) as raised:
+            services.case_reject(
+                actor=approver, case=in_review, reasons="สถานที่ไม่ถูกสุขลักษณะ", legal_ground=ground
+            )
+        assert raised.value.field == "legal_ground", ground
+    in_review.refresh_from_db()
+    assert in_review.state == State.IN_REVIEW and actions_since(before) == []
+    # when: the first (and only) entry, as the form posts it
     case = services.case_reject(
-        actor=approver, case=in_review, reasons="สถานที่ไม่ถูกสุขลักษณะ", legal_ground="มาตรา 38"
+        actor=approver, case=in_review, reasons="สถานที่ไม่ถูกสุขลักษณะ", legal_ground="0"
     )
+    # then
     assert case.state == State.REJECTED
+    assert actions_since(before) == ["case.rejected", "document.issued"]
     assert Event.objects.get(action="case.rejected").private == {"reasons": "สถานที่ไม่ถูกสุขลักษณะ"}
 
 

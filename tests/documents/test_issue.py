@@ -65,7 +65,7 @@ def test_reject_issues_a_decision_letter_with_reasons_ground_and_appeal(
         actor=approver,
         case=in_review,
         reasons="พื้นที่ร้านไม่เป็นไปตามหลักเกณฑ์ด้านสุขลักษณะ",
-        legal_ground="พระราชบัญญัติการสาธารณสุข พ.ศ. 2535 มาตรา 40",
+        legal_ground=0,
     )
     # then
     document = IssuedDocument.objects.get(case=case)
@@ -73,7 +73,9 @@ def test_reject_issues_a_decision_letter_with_reasons_ground_and_appeal(
     assert document.title["en"] == "Notice of refusal"
     text = pdf_text(document.file.open("rb").read(), tmp_path)
     assert "พื้นที่ร้านไม่เป็นไปตามหลักเกณฑ์ด้านสุขลักษณะ" in text
-    assert "พระราชบัญญัติการสาธารณสุข พ.ศ. 2535 มาตรา 40" in text
+    # the ground the approver chose from the service's legal basis, in words
+    ground = " ".join(text.split()).split("Legal ground", 1)[1].split("How to appeal", 1)[0]
+    assert "Public Health Act B.E. 2535 (1992), Section 38" in ground
     assert "How to appeal" in text
     assert "Administrative Procedure Act" in text
     assert (

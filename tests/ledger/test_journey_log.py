@@ -154,7 +154,7 @@ def test_every_step_of_the_journey_is_in_the_log_and_provable(
             actor=approver,
             case=second,
             reasons="ร้านอยู่ในเขตที่ห้ามประกอบกิจการ",
-            legal_ground="ข้อบัญญัติท้องถิ่น ข้อ 5",
+            legal_ground=0,
         ),
     )
     third = journey.step(

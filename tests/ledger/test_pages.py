@@ -384,7 +384,7 @@ def test_a_decision_gets_a_receipt_too(citizen_a, clerk, approver, service_versi
     # given: a refused case
     case = submitted_case(citizen_a, service_version)
     case = cases.case_claim(actor=clerk, case=case)
-    case = cases.case_reject(actor=approver, case=case, reasons="ไม่ครบ", legal_ground="มาตรา 38")
+    case = cases.case_reject(actor=approver, case=case, reasons="ไม่ครบ", legal_ground=0)
     sequencer.sequence_all()
     decision = Event.objects.get(subject_id=str(case.pk), action="case.rejected")
     client = as_user(citizen_a)

@@ -111,6 +111,19 @@ def allowed_transitions(user: Any, case: Case, roles: set[str] | None = None) ->
     return allowed
 
 
+def may_take_step(user: Any, case: Case, name: str) -> bool:
+    """Whether ``user`` holds the role the workflow names for the officers' step ``name``
+    in any state (and is not party to the case): asked before a step's form is read, so
+    that someone without the role is refused alike whatever they typed."""
+    if is_party(user, case):
+        return False
+    roles = roles_of(user, case.agency)
+    return any(
+        t["name"] == name and t["role"] in roles
+        for t in case.version.definition.get("workflow", {}).get("transitions", [])
+    )
+
+
 def can_transition(user: Any, case: Case, name: str) -> bool:
     return name in allowed_transitions(user, case)
 

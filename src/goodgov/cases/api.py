@@ -1,6 +1,8 @@
 """A signed-in person's own cases over JSON: list, read, and submit in one step.
 
 Auth: the session cookie with CSRF (``django_auth``). Other people's cases answer 404.
+Bad input answers 400 ``{"message", "field", "errors": [{"field", "message"}]}``, every
+message in the client's language; a fault in the answers is named ``answers.<name>``.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from goodgov.cases import access, selectors, services
 from goodgov.cases.models import Case
+from goodgov.catalogue.models import Service
 
 router = Router(tags=["cases"])
 
@@ -81,7 +85,7 @@ def submit_case(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
     """
     service = selectors.service_taking_applications(payload.service)
     if service is None:
-        raise Http404
+        return Status(400, _service_refused(payload.service))
     try:
         case = services.case_file(
             actor=request.user,
@@ -94,10 +98,29 @@ def submit_case(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
         raise Http404 from exc
     except services.CaseError as exc:
         errors = [
-            FieldErrorOut(
-                field=name if name == "declaration" else f"answers.{name}", message=str(text)
-            )
+            FieldErrorOut(field=_field(name), message=str(text))
             for name, text in exc.errors.items()
         ]
-        return Status(400, ErrorOut(message=str(exc.message), field=exc.field, errors=errors))
+        field = _field(exc.field) if exc.field else None
+        return Status(400, ErrorOut(message=str(exc.message), field=field, errors=errors))
     return Status(201, CaseOut.from_case(case))
+
+
+def _field(name: str) -> str:
+    """The request field at fault: ``declaration``, ``answers`` as a whole (a fault of no
+    one answer), or one answer as ``answers.<name>``."""
+    return name if name in ("declaration", "answers") else f"answers.{name}"
+
+
+def _service_refused(code: str) -> ErrorOut:
+    """No service has this code, or it has but does not take applications now: bad input
+    (400), not a missing resource. Only this refusal pays for the second look-up."""
+    if Service.objects.filter(code=code).exists():
+        message = _("This service is not taking applications.")
+    else:
+        message = _("No service has this code.")
+    return ErrorOut(
+        message=message,
+        field="service",
+        errors=[FieldErrorOut(field="service", message=message)],
+    )

@@ -7,6 +7,8 @@ CHANNEL = {"enum": ["online", "counter"]}
 VERSION = {"type": "integer"}
 #: The age bands a submission may put its applicant in (their age on the submission day).
 AGE_BANDS = ("0-17", "18-39", "40-59", "60-69", "70-79", "80+")
+#: The most characters a refusal's ``legal_ground`` (the chosen basis in words) takes.
+LEGAL_GROUND_MAX = 500
 
 declare(
     "case.started",
@@ -20,6 +22,9 @@ declare(
     },
 )
 declare("case.draft_saved", {"case": CASE_ID, "service": CODE})
+# A draft moved to its service's current version (a new one was published after it was
+# started): the version numbers only. Which answers were dropped stays private.
+declare("case.version_moved", {"case": CASE_ID, "service": CODE, "from": VERSION, "to": VERSION})
 declare(
     "case.submitted",
     {
@@ -62,7 +67,11 @@ declare(
         "agency": CODE,
         "officer": COMMITMENT,
         "applicant": COMMITMENT,
-        "legal_ground": {"type": "string", "maxLength": 500},
+        # The entry of the case's version's ``legal_basis`` the refusal rests on: its index
+        # (from 0) and its words as the service definition gives them (Thai, a line break,
+        # English). Never text the officer typed: the reasons stay in the private part.
+        "legal_basis": {"type": "integer", "minimum": 0},
+        "legal_ground": {"type": "string", "maxLength": LEGAL_GROUND_MAX},
     },
 )
 declare("case.withdrawn", {"reference": REFERENCE, "agency": CODE})

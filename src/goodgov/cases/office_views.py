@@ -114,10 +114,21 @@ def case(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 def _step(
-    request: HttpRequest, case_id: str, run: Any, form_name: str, form: Any, done: str
+    request: HttpRequest,
+    case_id: str,
+    step: str,
+    run: Any,
+    form_name: str,
+    form: Any,
+    done: str,
 ) -> HttpResponse:
-    """Run one workflow step; on bad input re-render the case page keeping what was typed."""
+    """Run one workflow step; on bad input re-render the case page keeping what was typed.
+
+    An officer without the step's role is refused (404) before the form is read, whatever
+    they typed; one with it whose case has moved on meanwhile is told so (``Conflict``)."""
     found = access.case_for_officer(request.user, case_id)
+    if not access.may_take_step(request.user, found, step):
+        raise Http404
     if form is None or form.is_valid():
         try:
             run(found, form.cleaned_data if form is not None else {})
@@ -145,6 +156,7 @@ def claim(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,
         case_id,
+        "claim",
         lambda c, d: services.case_claim(actor=request.user, case=c),
         "",
         None,
@@ -158,6 +170,7 @@ def request_info(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,
         case_id,
+        "request_info",
         lambda c, d: services.case_request_info(actor=request.user, case=c, message=d["message"]),
         "request_info_form",
         RequestInfoForm(request.POST),
@@ -171,6 +184,7 @@ def approve(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,
         case_id,
+        "approve",
         lambda c, d: services.case_approve(actor=request.user, case=c, conditions=d["conditions"]),
         "approve_form",
         ApproveForm(request.POST),
@@ -184,6 +198,7 @@ def reject(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,
         case_id,
+        "reject",
         lambda c, d: services.case_reject(
             actor=request.user, case=c, reasons=d["reasons"], legal_ground=d["legal_ground"]
         ),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
 from goodgov.cases import access
-from goodgov.cases.events import AGE_BANDS
+from goodgov.cases.events import AGE_BANDS, LEGAL_GROUND_MAX
 from goodgov.cases.models import (
     Case,
     Channel,
@@ -26,7 +26,7 @@ from goodgov.cases.models import (
     ReferenceCounter,
     State,
 )
-from goodgov.catalogue.models import Service
+from goodgov.catalogue.models import Service, localized
 from goodgov.catalogue.validation import widget_of
 from goodgov.core import rawsql, thai, thai_address
 from goodgov.documents.pki import SigningNotConfigured
@@ -74,6 +74,8 @@ Uploads = dict[str, tuple[UploadedFile, str]]  # item key -> (checked upload, co
 ANSWER_MISSING = _("Answer this question")
 ANSWER_INVALID = _("This answer is not in the form the service needs")
 ANSWER_UNKNOWN = _("This service does not ask this question")
+VERSION_CHANGED = _("This service's form has changed since you started. Please check your answers.")
+NOT_TAKING_APPLICATIONS = _("This service is not taking applications.")
 
 
 def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
@@ -141,7 +143,7 @@ def _open_draft(actor: Any, applicant: Any, service: Service) -> Case:
 def _new_case(actor: Any, applicant: Any, service: Service) -> Case:
     """A draft for ``applicant``, not yet saved, once ``actor`` may open it."""
     if not service.active or service.current is None:
-        raise CaseError(_("This service is not taking applications."))
+        raise CaseError(NOT_TAKING_APPLICATIONS)
     on_behalf = applicant.pk != actor.pk
     if on_behalf and not access.may_start_for_others(actor, service.agency):
         raise NotAllowed()
@@ -198,6 +200,97 @@ def case_save_draft(
             public={"case": str(case.uuid), "service": case.service.code},
         )
     return case
+
+
+class VersionChanged(CaseError):
+    """The draft was started under a version of the service that is no longer current:
+    move it (:func:`case_move_version`) and let the person check their answers."""
+
+    def __init__(self) -> None:
+        super().__init__(VERSION_CHANGED)
+
+
+def taking_applications(service: Service) -> bool:
+    """Whether ``service`` takes applications now: active, with a published version."""
+    return service.active and service.current_id is not None
+
+
+def case_move_version(*, actor: Any, case: Case) -> Case | None:
+    """Move a draft to its service's current version, if another was published since the
+    draft was started; None when there is nothing to move (the draft is on the current
+    version, or the service takes no applications).
+
+    The answers the current version still accepts are kept, the others dropped; so are
+    the facts fetched for a registry item the version no longer asks for in the same way
+    (they are fetched again on Continue). Files stay attached; the new version's list of
+    documents decides what is still required. Records ``case.version_moved``.
+    """
+    if case.version_id == case.service.current_id or not taking_applications(case.service):
+        return None  # the usual case: no query, no lock
+    with transaction.atomic():
+        case = _locked(case)
+        if not _may_edit(actor, case):
+            raise NotAllowed()
+        service = case.service
+        if not taking_applications(service) or case.version_id == service.current_id:
+            return None
+        old = case.version
+        assert service.current is not None
+        case.version = new = service.current
+        case.data, dropped = _answers_kept(new, case.data if isinstance(case.data, dict) else {})
+        case.save(update_fields=["version", "data", "updated_at"])
+        stale_facts = _facts_not_kept(case, old, new)
+        if stale_facts:
+            case.facts.filter(item__in=stale_facts).delete()
+        ledger.record(
+            actor=actor,
+            action="case.version_moved",
+            subject=case,
+            agency=case.agency,
+            public={
+                "case": str(case.uuid),
+                "service": service.code,
+                "from": old.number,
+                "to": new.number,
+            },
+            private=(
+                {"answers_dropped": dropped, "facts_dropped": stale_facts}
+                if dropped or stale_facts
+                else None
+            ),
+        )
+    return case
+
+
+def _answers_kept(version: Any, answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``answers`` split into those ``version``'s form accepts (as a draft: nothing is
+    required yet) and the names of those it does not (questions it no longer asks, or
+    answers no longer valid)."""
+    asked = set(version.definition.get("form", {}).get("schema", {}).get("properties", {}))
+    kept = {name: value for name, value in answers.items() if name in asked}
+    validator = version.answers_validator(complete=False)
+    while kept and not version.answers_accepted(kept, complete=False):
+        faulty = {str(e.path[0]) for e in validator.iter_errors(kept) if e.path}
+        if not faulty & set(kept):  # only faults of the whole form: no one answer to drop
+            break
+        kept = {name: value for name, value in kept.items() if name not in faulty}
+    return kept, [name for name in answers if name not in kept]
+
+
+def _facts_not_kept(case: Case, old: Any, new: Any) -> list[str]:
+    """The fetched facts of the draft whose item the new version no longer fetches the way
+    the old one did (another registry, other fields, another legal basis or consent)."""
+    same = ("source", "fields", "legal_basis", "consent")
+
+    def terms(version: Any) -> dict[str, tuple[Any, ...]]:
+        return {
+            item["key"]: tuple(str(item.get(k)) for k in same)
+            for item in once_only.fetched_items(version.definition)
+        }
+
+    before, after = terms(old), terms(new)
+    held = list(case.facts.values_list("item", flat=True))
+    return [item for item in held if item not in after or after[item] != before.get(item)]
 
 
 def missing_evidence(case: Case) -> list[dict[str, Any]]:
@@ -325,12 +418,22 @@ def _next_reference(case: Case, now: dt.datetime) -> str:
 
 
 def case_submit(*, actor: Any, case: Case, declaration: bool) -> Case:
-    """Submit a complete draft: it gets its reference number and its legal deadline."""
+    """Submit a complete draft: it gets its reference number and its legal deadline.
+
+    Only under the service's current version: a draft started under an earlier one raises
+    :class:`VersionChanged` (nothing is submitted; move it with :func:`case_move_version`
+    and let the person check their answers). A service that stopped taking applications
+    takes no submission either.
+    """
     _require_declaration(declaration)
     with transaction.atomic():
         case = _locked(case)
         if not _may_edit(actor, case):
             raise NotAllowed()
+        if not taking_applications(case.service):
+            raise CaseError(NOT_TAKING_APPLICATIONS)
+        if case.version_id != case.service.current_id:
+            raise VersionChanged()
         _check_complete(case)
         now = _stamp_submitted(case)
         case.save(update_fields=[*SUBMISSION_FIELDS, "updated_at"])
@@ -347,10 +450,20 @@ def case_file(
     Records ``case.started`` and ``case.submitted``; if anything is wrong, nothing is kept.
     The case is checked before anything is written, then inserted once, submitted.
     """
-    _require_declaration(declaration)
     case = _new_case(actor, applicant, service)
     case.data = answers
-    _check_complete(case)
+    try:
+        _check_complete(case)
+    except CaseError as exc:
+        if declaration:
+            raise
+        # every fault at once: the declaration first, then the answers
+        raise CaseError(
+            exc.message,
+            field="declaration",
+            errors={"declaration": DECLARATION_REQUIRED, **exc.errors},
+        ) from exc
+    _require_declaration(declaration)
     with transaction.atomic():
         now = _stamp_submitted(case)
         rawsql.insert([case])
@@ -359,11 +472,12 @@ def case_file(
     return case
 
 
+DECLARATION_REQUIRED = _("Confirm the declaration to submit your application.")
+
+
 def _require_declaration(declaration: bool) -> None:
     if not declaration:
-        raise CaseError(
-            _("Confirm the declaration to submit your application."), field="declaration"
-        )
+        raise CaseError(DECLARATION_REQUIRED, field="declaration")
 
 
 def _sla_due(case: Case, submitted_at: dt.datetime) -> dict[str, str]:
@@ -503,24 +617,35 @@ def _send_received(case: Case) -> None:
         )
 
 
+def transition_conflict(case: Case, name: str) -> Conflict | None:
+    """Why step ``name`` cannot be taken from the case's state now, as the :class:`Conflict`
+    the step would raise, or None when the state allows it (or the workflow has no such
+    step, which is :class:`NotAllowed`). Reads ``case`` as given: the step checks again
+    under the case's lock."""
+    transition = case.version.transition(name)
+    if transition is None or case.state in transition["from"]:
+        return None
+    state = case.version.state_label(case.state)
+    if case.state in (State.APPROVED, State.REJECTED, State.WITHDRAWN):
+        return Conflict(
+            _("This application has already been closed (%(state)s). Nothing was changed.")
+            % {"state": state}
+        )
+    return Conflict(
+        _("This application is now “%(state)s”, so this step is not possible. Nothing was changed.")
+        % {"state": state}
+    )
+
+
 def _transition(actor: Any, case: Case, name: str) -> Case:
     """Lock the case and check that ``actor`` may take transition ``name`` from its state now."""
     case = _locked(case)
     transition = case.version.transition(name)
     if transition is None:
         raise NotAllowed()
-    if case.state not in transition["from"]:
-        if case.state in (State.APPROVED, State.REJECTED, State.WITHDRAWN):
-            raise Conflict(
-                _("This application has already been closed (%(state)s). Nothing was changed.")
-                % {"state": case.version.state_label(case.state)}
-            )
-        raise Conflict(
-            _(
-                "This application is now “%(state)s”, so this step is not possible. Nothing was changed."
-            )
-            % {"state": case.version.state_label(case.state)}
-        )
+    conflict = transition_conflict(case, name)
+    if conflict is not None:
+        raise conflict
     if not access.can_transition(actor, case, name):
         raise NotAllowed()
     case.state = transition["to"]
@@ -661,17 +786,48 @@ def _issue(actor: Any, case: Case) -> None:
         raise CaseError(exc.message) from exc
 
 
-def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> Case:
-    reasons, legal_ground = (reasons or "").strip(), (legal_ground or "").strip()
+def legal_ground_words(basis: dict[str, Any]) -> str:
+    """An entry of a definition's ``legal_basis`` in words, as the signed decision letter
+    shows it: Thai (act and section), then on a new line English ("act, section")."""
+
+    def text(part: str, lang: str) -> str:
+        value = basis.get(part)
+        return str(value.get(lang) or "").strip() if isinstance(value, dict) else ""
+
+    thai_words = " ".join(w for w in (text("act", "th"), text("section", "th")) if w)
+    english = ", ".join(w for w in (text("act", "en"), text("section", "en")) if w)
+    return "\n".join(w for w in (thai_words, english) if w)
+
+
+def _legal_basis(case: Case, legal_ground: int | str) -> tuple[int, dict[str, Any]]:
+    """The entry of the case's version's ``legal_basis`` named by its index (from 0)."""
+    bases = case.version.definition.get("legal_basis") or []
+    text = str(legal_ground).strip()
+    index = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= index < len(bases):
+        raise CaseError(_("Choose the legal ground for the refusal."), field="legal_ground")
+    return index, bases[index]
+
+
+def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: int | str) -> Case:
+    """Refuse the application on one of the service's own legal grounds.
+
+    ``legal_ground`` is the index (from 0) of an entry of the case's version's
+    ``legal_basis`` (the law the service page cites). The public log names that entry,
+    by index and in the definition's words; the officer's reasons, free text that may
+    name people, stay in the event's private part. The applicant is told both.
+    """
+    reasons = (reasons or "").strip()
     if not reasons:
         raise CaseError(_("Give the reasons for the refusal."), field="reasons")
-    if not legal_ground:
-        raise CaseError(_("Give the legal ground for the refusal."), field="legal_ground")
     with files_discarded_on_failure(), transaction.atomic():
-        case = _transition(actor, case, "reject")
+        case = _transition(actor, case, "reject")  # who may refuse is checked first
+        index, basis = _legal_basis(case, legal_ground)
+        words = legal_ground_words(basis)[:LEGAL_GROUND_MAX]
         case.decision_reasons = reasons
-        case.decision_legal_ground = legal_ground
+        case.decision_legal_ground = words
         with in_language_of(case.applicant):
+            ground = f"{localized(basis.get('act'))}, {localized(basis.get('section'))}"
             _decided(
                 case,
                 actor,
@@ -679,7 +835,7 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> C
                 _(
                     "Your application for %(service)s has been refused.\n\nReasons: %(reasons)s\nLegal ground: %(ground)s\n\nYou may appeal this decision as the law provides."
                 )
-                % {"service": case.version.name, "reasons": reasons, "ground": legal_ground},
+                % {"service": case.version.name, "reasons": reasons, "ground": ground},
             )
         case.save(
             update_fields=[
@@ -701,7 +857,8 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: str) -> C
                 "agency": case.agency.code,
                 "officer": commitment(actor),
                 "applicant": commitment(case.applicant),
-                "legal_ground": legal_ground[:500],
+                "legal_basis": index,
+                "legal_ground": words,
             },
             private={"reasons": reasons},
         )

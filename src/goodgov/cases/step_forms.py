@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +61,42 @@ class ApproveForm(forms.Form):
     )
 
 
+class LegalGroundField(forms.TypedChoiceField):
+    """One entry of the service version's ``legal_basis``, posted as its index (from 0).
+
+    The form may be built before the case is known (the back office builds it so): then it
+    has no choices and passes the value on, and :func:`goodgov.cases.services.case_reject`
+    checks it against the case's version (after checking who may refuse).
+    """
+
+    def valid_value(self, value: Any) -> bool:
+        return not self.choices or super().valid_value(value)
+
+
+def legal_ground_choices(version: Any) -> list[tuple[str, str]]:
+    """The refusal's possible grounds: the version's ``legal_basis``, in the page's language."""
+    from goodgov.catalogue.models import localized
+
+    return [
+        (str(index), f"{localized(basis.get('act'))}, {localized(basis.get('section'))}")
+        for index, basis in enumerate(version.definition.get("legal_basis") or [])
+    ]
+
+
 class RejectForm(forms.Form):
+    """A refusal: the legal ground chosen from the service's own legal basis (it is named in
+    the public log, so it is never free text), and the reasons in words (kept private)."""
+
+    legal_ground = LegalGroundField(
+        label=_("Legal ground"),
+        help_text=_("The provision of the law the refusal rests on."),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the legal ground for the refusal."),
+            "invalid_choice": _("Choose one of the legal grounds listed."),
+        },
+    )
     reasons = forms.CharField(
         label=_("Reasons for the refusal"),
         help_text=_("The applicant sees these reasons. Write them plainly."),
@@ -67,12 +104,17 @@ class RejectForm(forms.Form):
         max_length=4000,
         error_messages={"required": _("Give the reasons for the refusal.")},
     )
-    legal_ground = forms.CharField(
-        label=_("Legal ground"),
-        help_text=_("The act and section the refusal rests on."),
-        max_length=500,
-        error_messages={"required": _("Give the legal ground for the refusal.")},
-    )
+
+    def __init__(self, *args: Any, version: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["legal_ground"]
+        assert isinstance(field, LegalGroundField)
+        if version is not None:
+            field.choices = legal_ground_choices(version)
+        # The page lists the grounds itself (it knows the case's version); the error
+        # summary links to the first of them.
+        bound = self["legal_ground"]
+        bound.error_anchor = f"{bound.auto_id}_0"  # type: ignore[attr-defined]
 
 
 class QueueFilterForm(forms.Form):

@@ -89,11 +89,26 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     from them (once-only). "Save and come back later" keeps the draft without fetching;
     "Try again" (``_action=fetch``) fetches and shows the result here."""
     case = access.case_for_editing(request.user, case_id)
+    moved = _moved_to_current_version(request, case)
+    if moved is not None:
+        case = moved
     have = {e.item for e in evidence_of(case)}
     facts = _facts(case)
     if request.method == "GET":
         form = application_form(
             case.version, initial=case.data, existing_evidence=have, facts=facts
+        )
+        return _render_edit(request, case, form)
+    if moved is not None:
+        # What was just typed was for the old form: show it in the new one (the questions
+        # both ask), saving nothing, so the person checks it before going on.
+        form = application_form(
+            case.version,
+            data=request.POST,
+            initial=case.data,
+            existing_evidence=have,
+            mode="draft",
+            facts=facts,
         )
         return _render_edit(request, case, form)
     action = request.POST.get("_action", "continue")
@@ -110,7 +125,18 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     if form.lookup_requested:
         return _render_edit(request, case, form)
     if not form.is_valid():
-        _keep_good_uploads(request, case, form)
+        if _keep_good_uploads(request, case, form):
+            # The page shows the files just kept as uploaded (so nobody sends them again
+            # from a slow phone), and the other answers' errors as before.
+            form = application_form(
+                case.version,
+                data=request.POST,
+                initial=case.data,
+                existing_evidence={e.item for e in evidence_of(case)},
+                mode=mode,
+                facts=facts,
+            )
+            form.is_valid()
         return _render_edit(request, case, form, status=400)
     try:
         case = services.case_save_draft(
@@ -151,6 +177,18 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     return redirect("cases:review", case_id=case.uuid)
 
 
+def _moved_to_current_version(request: HttpRequest, case: Case) -> Case | None:
+    """Move a draft started under an earlier version of its service to the current one
+    (``services.case_move_version``), telling the person; None when it did not move."""
+    try:
+        moved = services.case_move_version(actor=request.user, case=case)
+    except services.NotAllowed as exc:
+        raise Http404 from exc
+    if moved is not None:
+        messages.warning(request, str(services.VERSION_CHANGED))
+    return moved
+
+
 def _blocking(case: Case, failures: dict[str, Any]) -> bool:
     """Whether a fact that could not be fetched stops the person going on: a required one,
     unless an upload allowed to replace it was given."""
@@ -163,17 +201,19 @@ def _blocking(case: Case, failures: dict[str, Any]) -> bool:
     return False
 
 
-def _keep_good_uploads(request: HttpRequest, case: Case, form: Any) -> None:
-    """Files that passed their checks are kept even when other answers need fixing."""
+def _keep_good_uploads(request: HttpRequest, case: Case, form: Any) -> bool:
+    """Files that passed their checks are kept even when other answers need fixing;
+    whether any was."""
     good = {k: v for k, v in form.cleaned_data.items() if k.startswith("evidence_") and v}
     if not good:
-        return
+        return False
     try:
         services.case_save_draft(
             actor=request.user, case=case, answers=case.data, uploads=checked_uploads(case, good)
         )
     except (services.CaseError, ValidationError):
-        return
+        return False
+    return True
 
 
 def _render_edit(
@@ -198,6 +238,7 @@ def _render_edit(
             "max_upload_mb": settings.GOODGOV_UPLOAD_MAX_BYTES // (1024 * 1024),
             "fact_panels": panels,
             "fetch_errors": [p for p in panels if p["error"] is not None],
+            "not_taking_applications": not services.taking_applications(case.service),
         },
         status=status,
     )
@@ -207,6 +248,8 @@ def _render_edit(
 @rules.rule(rules.SIGNED_IN, "the applicant, or the counter officer filing for them; drafts only")
 def review(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_editing(request.user, case_id)
+    if _moved_to_current_version(request, case) is not None:
+        return redirect("cases:edit", case_id=case.uuid)
     counter = access.is_counter_filer(request.user, case)
     form_class = CounterDeclarationForm if counter else DeclarationForm
     form = form_class(request.POST or None)
@@ -215,6 +258,11 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
             case = services.case_submit(actor=request.user, case=case, declaration=True)
         except services.NotAllowed as exc:
             raise Http404 from exc
+        except services.VersionChanged as exc:
+            # A version was published since this page was opened: nothing was submitted.
+            if _moved_to_current_version(request, case) is None:
+                messages.warning(request, str(exc.message))
+            return redirect("cases:edit", case_id=case.uuid)
         except services.CaseError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -238,6 +286,7 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
             "missing": services.missing_evidence(case),
             "form": form,
             "counter": counter,
+            "not_taking_applications": not services.taking_applications(case.service),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -286,6 +335,7 @@ def _detail_context(
         "evidence_rows": _evidence_rows(case),
         "fact_panels": fact_panels(case.version, _facts(case)),
         "info_request": selectors.open_information_request(case),
+        "legal_ground": _legal_ground(case),
         "answer_form": answer_form if "answer" in allowed else None,
         "can_withdraw": "withdraw" in allowed,
         "rating_form": rating_form if may_rate and not rated else None,
@@ -296,6 +346,18 @@ def _detail_context(
             for offer in receipts.offers(events_for(case).filter(action__in=RECEIPT_ACTIONS))
         ],
     }
+
+
+def _legal_ground(case: Case) -> dict[str, Any] | None:
+    """The entry of the version's ``legal_basis`` a refusal rests on (``act``, ``section``,
+    ``url``), to show in the reader's language; None when the case was not refused on one
+    (the words stored with the decision are shown as they are)."""
+    if case.state != State.REJECTED:
+        return None
+    for basis in case.version.definition.get("legal_basis") or []:
+        if services.legal_ground_words(basis) == case.decision_legal_ground:
+            return dict(basis)
+    return None
 
 
 @rules.rule(rules.SIGNED_IN, "the applicant only: their own receipt")
@@ -314,11 +376,21 @@ def receipt(request: HttpRequest, case_id: str, index: int) -> HttpResponse:
     return response
 
 
+def _moved_on(request: HttpRequest, case: Case, step: str) -> HttpResponse | None:
+    """When the case has moved on so that ``step`` is no longer possible (decided, say, or
+    withdrawn in another window), say so on the case page; None when it has not."""
+    conflict = services.transition_conflict(case, step)
+    if conflict is None:
+        return None
+    messages.error(request, str(conflict.message))
+    return redirect("cases:detail", case_id=case.uuid)
+
+
 @require_POST
-@rules.rule(rules.SIGNED_IN, "the applicant, when the workflow lets them answer")
+@rules.rule(rules.SIGNED_IN, "the applicant (404 for anyone else); the service checks the step")
 def answer(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_applicant(request.user, case_id)
-    if not access.can_transition(request.user, case, "answer"):
+    if case.state == State.DRAFT:
         raise Http404
     form = AnswerForm(request.POST, request.FILES)
     uploads: services.Uploads = {}
@@ -346,14 +418,20 @@ def answer(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Your answer has been sent to the officer."))
             return redirect("cases:detail", case_id=case.uuid)
+    # An answer that needs fixing, to a question that is no longer open: say the latter.
+    moved_on = _moved_on(request, case, "answer")
+    if moved_on is not None:
+        return moved_on
+    if not access.can_transition(request.user, case, "answer"):
+        raise Http404
     return render(request, "cases/detail.html", _detail_context(request, case, form), status=400)
 
 
 @require_http_methods(["GET", "POST"])
-@rules.rule(rules.SIGNED_IN, "the applicant, while the workflow allows withdrawal")
+@rules.rule(rules.SIGNED_IN, "the applicant (404 for anyone else); the service checks the step")
 def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_applicant(request.user, case_id)
-    if not access.can_transition(request.user, case, "withdraw"):
+    if case.state == State.DRAFT:
         raise Http404
     if request.method == "POST":
         try:
@@ -365,6 +443,11 @@ def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Your application has been withdrawn."))
         return redirect("cases:detail", case_id=case.uuid)
+    moved_on = _moved_on(request, case, "withdraw")
+    if moved_on is not None:
+        return moved_on
+    if not access.can_transition(request.user, case, "withdraw"):
+        raise Http404
     return render(request, "cases/withdraw.html", {"case": case, "version": case.version})
 
 
