@@ -55,6 +55,12 @@ def test_an_unknown_or_inactive_service_is_404(loaded):
 
     # then
     for code in ("nope", "building-permit"):
-        response = Client().get(f"/api/v1/services/{code}")
-        assert response.status_code == 404
-        assert response.json() == {"detail": "No published service has this code."}
+        for language, detail in (
+            ("en", "No published service has this code."),
+            ("th", "ไม่พบบริการที่เผยแพร่แล้วซึ่งมีรหัสนี้"),
+        ):
+            response = Client().get(
+                f"/api/v1/services/{code}", headers={"accept-language": language}
+            )
+            assert response.status_code == 404
+            assert response.json() == {"detail": detail}

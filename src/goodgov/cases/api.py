@@ -17,7 +17,7 @@ from ninja.security import django_auth
 
 from goodgov.cases import access, selectors, services
 from goodgov.cases.models import Case
-from goodgov.catalogue.models import Service
+from goodgov.catalogue import selectors as catalogue_selectors
 
 router = Router(tags=["cases"])
 
@@ -115,7 +115,7 @@ def _field(name: str) -> str:
 def _service_refused(code: str) -> ErrorOut:
     """No service has this code, or it has but does not take applications now: bad input
     (400), not a missing resource. Only this refusal pays for the second look-up."""
-    if Service.objects.filter(code=code).exists():
+    if catalogue_selectors.service_exists(code):
         message = _("This service is not taking applications.")
     else:
         message = _("No service has this code.")

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -74,7 +75,8 @@ def service_list(request: HttpRequest) -> list[ServiceOut]:
 def service_detail(request: HttpRequest, code: str) -> ServiceDetailOut:
     service = selectors.service_detail(code)
     if service is None or service.current is None:
-        raise HttpError(404, "No published service has this code.")
+        # lazy: goodgov.api.http_error answers it in the client's language
+        raise HttpError(404, _("No published service has this code."))  # type: ignore[arg-type]
     practice = selectors.processing_time_in_practice(service)
     return ServiceDetailOut(
         **ServiceOut.fields_of(service),

@@ -55,6 +55,11 @@ def service_detail(code: str) -> Service | None:
     )
 
 
+def service_exists(code: str) -> bool:
+    """Whether any service, taking applications or not, has this code."""
+    return Service.objects.filter(code=code).exists()
+
+
 def services_of(agency: Agency) -> list[Service]:
     """The agency's active services, by name in the current language."""
     services = [s for s in active_services() if s.agency_id == agency.pk]
