@@ -21,6 +21,13 @@ def test_search_finds_by_an_english_word_ignoring_case(loaded):
     assert codes(selectors.search("food shop")) == ["food-shop-permit"]
 
 
+def test_search_finds_a_service_by_the_words_people_use_for_it(loaded):
+    # the licence is for a "place that sells food"; people ask for a restaurant
+    assert codes(selectors.search("ร้านอาหาร")) == ["food-shop-permit"]
+    assert codes(selectors.search("restaurant")) == ["food-shop-permit"]
+    assert codes(selectors.search("ใบอนุญาต ร้านอาหาร")) == ["food-shop-permit"]
+
+
 def test_search_ranks_name_matches_before_summary_matches(loaded):
     # "ทะเบียนบ้าน" is in the residence certificate's name and in the summary of the allowance
     assert codes(selectors.search("ทะเบียนบ้าน")) == ["residence-certificate", "elderly-allowance"]

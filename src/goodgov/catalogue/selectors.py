@@ -93,8 +93,9 @@ def _event_labels() -> dict[str, str]:
 
 
 def search(query: str) -> list[Service]:
-    """Active services whose name, summary or life events (Thai or English) contain
-    every word of ``query``, ignoring case; services matching by name come first."""
+    """Active services whose name, summary, keywords (the words people use for it: "ร้านอาหาร"
+    for a food-shop licence) or life events, in Thai or English, contain every word of
+    ``query``, ignoring case; services matching by name come first."""
     words = _fold(query or "").split()
     if not words:
         return []
@@ -107,6 +108,7 @@ def search(query: str) -> list[Service]:
             " ".join(
                 [
                     *_texts(definition.get("summary")),
+                    *_texts(definition.get("keywords")),
                     *(events.get(code, code) for code in definition.get("life_events", [])),
                 ]
             )
