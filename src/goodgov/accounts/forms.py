@@ -194,44 +194,36 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         _messages(self, "email", required=ENTER_EMAIL, invalid=EMAIL_INVALID)
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+class _NewPasswordTwice(forms.Form):
+    """A new password typed twice, with our messages: ``MESSAGES`` names each field's
+    "required" message; two boxes that differ get our sentence, not allauth's."""
+
+    MESSAGES: dict[str, Any] = {}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_placeholders(self)
-        _messages(self, "password1", required=CHOOSE_NEW_PASSWORD)
-        _messages(self, "password2", required=REPEAT_PASSWORD)
+        for name, required in self.MESSAGES.items():
+            _messages(self, name, required=required)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         differ = _passwords_differ(self)
-        cleaned: dict[str, Any] = super().clean()
+        cleaned = super().clean()
         _say_passwords_differ(self, differ)
         return cleaned
 
 
-class ChangePasswordForm(AllauthChangePasswordForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _no_placeholders(self)
-        _messages(self, "oldpassword", required=ENTER_CURRENT_PASSWORD)
-        _messages(self, "password1", required=CHOOSE_NEW_PASSWORD)
-        _messages(self, "password2", required=REPEAT_PASSWORD)
-
-    def clean(self) -> dict[str, Any]:
-        differ = _passwords_differ(self)
-        cleaned: dict[str, Any] = super().clean()
-        _say_passwords_differ(self, differ)
-        return cleaned
+class ResetPasswordKeyForm(_NewPasswordTwice, AllauthResetPasswordKeyForm):
+    MESSAGES = {"password1": CHOOSE_NEW_PASSWORD, "password2": REPEAT_PASSWORD}
 
 
-class SetPasswordForm(AllauthSetPasswordForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _no_placeholders(self)
-        _messages(self, "password1", required=CHOOSE_PASSWORD)
-        _messages(self, "password2", required=REPEAT_PASSWORD)
+class ChangePasswordForm(_NewPasswordTwice, AllauthChangePasswordForm):
+    MESSAGES = {
+        "oldpassword": ENTER_CURRENT_PASSWORD,
+        "password1": CHOOSE_NEW_PASSWORD,
+        "password2": REPEAT_PASSWORD,
+    }
 
-    def clean(self) -> dict[str, Any]:
-        differ = _passwords_differ(self)
-        cleaned: dict[str, Any] = super().clean()
-        _say_passwords_differ(self, differ)
-        return cleaned
+
+class SetPasswordForm(_NewPasswordTwice, AllauthSetPasswordForm):
+    MESSAGES = {"password1": CHOOSE_PASSWORD, "password2": REPEAT_PASSWORD}

@@ -530,38 +530,9 @@ def person_view_record(*, actor: Any, case: Any) -> RecordView | None:
     The applicant themself is not recorded (they see their own case). Returns the new
     record, or None when nothing was recorded.
     """
-    from goodgov.agencies.selectors import roles_of
-
-    person = case.applicant
-    if getattr(actor, "pk", None) is None or actor.pk == person.pk:
-        return None
-    now = timezone.now()
-    if RecordView.objects.filter(
-        person=person, case=case, officer=actor, viewed_at__gte=now - VIEW_WINDOW
-    ).exists():
-        return None
-    view = RecordView.objects.create(
-        viewed_at=now,
-        person=person,
-        case=case,
-        agency=case.agency,
-        officer=actor,
-        officer_roles=sorted(roles_of(actor, case.agency)),
-        purpose=VIEW_PURPOSE,
+    return _record_view(
+        actor=actor, person=case.applicant, agency=case.agency, case=case, purpose=VIEW_PURPOSE
     )
-    ledger.record(
-        actor=actor,
-        action="person.viewed",
-        subject=case,
-        agency=case.agency,
-        public={
-            "agency": case.agency.code,
-            "officer": commitment(actor),
-            "person": commitment(person),
-            "reference": case.reference or "",
-        },
-    )
-    return view
 
 
 @transaction.atomic
@@ -574,34 +545,45 @@ def person_lookup_record(*, actor: Any, person: Any, agency: Agency) -> RecordVi
     name, no national ID. A person looking themself up is not recorded. Returns the new
     record, or None when nothing was recorded.
     """
+    return _record_view(
+        actor=actor, person=person, agency=agency, case=None, purpose=LOOKUP_PURPOSE
+    )
+
+
+def _record_view(
+    *, actor: Any, person: Any, agency: Agency, case: Any | None, purpose: str
+) -> RecordView | None:
+    """One look at ``person``'s data by ``actor`` (about ``case``, or none), once per
+    officer, person and case in :data:`VIEW_WINDOW`; the event's subject is the case, or
+    the person when there is none."""
     from goodgov.agencies.selectors import roles_of
 
     if getattr(actor, "pk", None) is None or actor.pk == person.pk:
         return None
     now = timezone.now()
     if RecordView.objects.filter(
-        person=person, case__isnull=True, officer=actor, viewed_at__gte=now - VIEW_WINDOW
+        person=person, case=case, officer=actor, viewed_at__gte=now - VIEW_WINDOW
     ).exists():
         return None
     view = RecordView.objects.create(
         viewed_at=now,
         person=person,
-        case=None,
+        case=case,
         agency=agency,
         officer=actor,
         officer_roles=sorted(roles_of(actor, agency)),
-        purpose=LOOKUP_PURPOSE,
+        purpose=purpose,
     )
     ledger.record(
         actor=actor,
         action="person.viewed",
-        subject=person,
+        subject=case if case is not None else person,
         agency=agency,
         public={
             "agency": agency.code,
             "officer": commitment(actor),
             "person": commitment(person),
-            "reference": "",
+            "reference": (case.reference or "") if case is not None else "",
         },
     )
     return view
