@@ -2,8 +2,8 @@
 
 Every setting an operator may change is a ``GOODGOV_*`` environment variable:
 ``GOODGOV_DATABASE_URL``, ``GOODGOV_DATA_DIR``, ``GOODGOV_SECRET_KEY``,
-``GOODGOV_DEBUG``, ``GOODGOV_ALLOWED_HOSTS``, ``GOODGOV_PRODUCTION``,
-``GOODGOV_EMAIL_URL`` and ``GOODGOV_BASE_URL``.
+``GOODGOV_SECRET_KEY_FALLBACKS``, ``GOODGOV_DEBUG``, ``GOODGOV_ALLOWED_HOSTS``,
+``GOODGOV_PRODUCTION``, ``GOODGOV_EMAIL_URL`` and ``GOODGOV_BASE_URL``.
 """
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Old keys still accepted while a rotation completes (docs/operations.md, "Rotating the
+# secret key"): sessions, signing and encrypted personal data read with them too.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in _env("GOODGOV_SECRET_KEY_FALLBACKS").split(",") if k.strip()
+]
 PRODUCTION = _env_bool("GOODGOV_PRODUCTION", False)
 DEBUG = _env_bool("GOODGOV_DEBUG", False)
 ALLOWED_HOSTS = [

@@ -9,7 +9,8 @@ def user_by_national_id(value: str) -> User | None:
         digits = national_id.clean(value)
     except national_id.InvalidNationalID:
         return None
-    return User.objects.filter(national_id_hash=national_id.lookup_hash(digits)).first()
+    # every key's hash: a row hashed under a fallback key still matches until it is rekeyed
+    return User.objects.filter(national_id_hash__in=national_id.lookup_hashes(digits)).first()
 
 
 def user_by_phone(value: str) -> User | None:

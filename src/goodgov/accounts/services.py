@@ -34,7 +34,7 @@ def national_id_digits(value: str) -> str:
         digits = nid.clean(value)
     except nid.InvalidNationalID as exc:
         raise ValidationError(NATIONAL_ID_INVALID, code="invalid") from exc
-    if User.objects.filter(national_id_hash=nid.lookup_hash(digits)).exists():
+    if User.objects.filter(national_id_hash__in=nid.lookup_hashes(digits)).exists():
         raise ValidationError(NATIONAL_ID_TAKEN, code="taken")
     return digits
 

@@ -17,6 +17,7 @@ class EncryptedJSONField(models.TextField):
     """
 
     description = "JSON, encrypted at rest"
+    purpose = b"json-field-v1"  # what its values are sealed with (``goodgov pii rekey`` too)
     if TYPE_CHECKING:  # what django-stubs reads for the attribute's type
         _pyi_private_set_type: Any
         _pyi_private_get_type: Any
@@ -24,30 +25,32 @@ class EncryptedJSONField(models.TextField):
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None:
             return None
-        return json.loads(decrypt_text(value, purpose=b"json-field-v1"))
+        return json.loads(decrypt_text(value, purpose=self.purpose))
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value.startswith("v1:"):
-            return json.loads(decrypt_text(value, purpose=b"json-field-v1"))
+            return json.loads(decrypt_text(value, purpose=self.purpose))
         return value
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
         return encrypt_text(
-            json.dumps(value, ensure_ascii=False, sort_keys=True), purpose=b"json-field-v1"
+            json.dumps(value, ensure_ascii=False, sort_keys=True), purpose=self.purpose
         )
 
 
 class EncryptedTextField(models.TextField):
     """A short text stored AES-GCM encrypted."""
 
+    purpose = b"pii-encryption-v1"
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return value
-        return decrypt_text(value)
+        return decrypt_text(value, purpose=self.purpose)
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None or value == "":
             return value
-        return encrypt_text(str(value))
+        return encrypt_text(str(value), purpose=self.purpose)

@@ -74,11 +74,16 @@ class Grant:
 
 
 def _check_consent(
-    reference: str, *, client: str, service: str, purpose: str, person: str
+    reference: str, *, client: str, service: str, purpose: str, person: list[str]
 ) -> Consent:
+    """``person``: the person's look-up hashes (:func:`registries.person_hashes`)."""
     consent = (
         Consent.objects.filter(
-            reference=reference, client=client, service=service, purpose=purpose, person_hash=person
+            reference=reference,
+            client=client,
+            service=service,
+            purpose=purpose,
+            person_hash__in=person,
         ).first()
         if _is_uuid(reference)
         else None
@@ -166,11 +171,19 @@ def check_grant(signed: Signed, body: bytes) -> Grant:
                 else False
             ):
                 consent = _check_consent(  # kept here too: this node's record counts as well
-                    reference, client=client, service=service, purpose=purpose, person=person_hash
+                    reference,
+                    client=client,
+                    service=service,
+                    purpose=purpose,
+                    person=registries.person_hashes(query, person_hash),
                 )
         else:
             consent = _check_consent(
-                reference, client=client, service=service, purpose=purpose, person=person_hash
+                reference,
+                client=client,
+                service=service,
+                purpose=purpose,
+                person=registries.person_hashes(query, person_hash),
             )
         if consent is not None and consent.fields:
             fields = tuple(sorted(set(fields or consent.fields) & set(consent.fields)))

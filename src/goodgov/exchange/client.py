@@ -33,7 +33,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -325,11 +325,18 @@ def _client(timeout: float, transport: httpx.BaseTransport | None) -> Iterator[h
 
 
 def standing_consent(
-    reference: str, *, client: str, service: str, purpose: str, person_hash: str
+    reference: str,
+    *,
+    client: str,
+    service: str,
+    purpose: str,
+    person_hash: str,
+    person_hashes: Sequence[str] = (),
 ) -> Consent | None:
     """The consent ``reference`` if this node keeps it for ``client`` (this node), once it is
     checked to stand for this request; None if this node does not keep it (the provider
-    may). A typed error if it is withdrawn, expired, or for something else."""
+    may). A typed error if it is withdrawn, expired, or for something else.
+    ``person_hashes``: the person's hashes under the fallback keys too, during a rotation."""
     try:
         uuid.UUID(reference)
     except ValueError:
@@ -341,7 +348,7 @@ def standing_consent(
         raise errors.ConsentMissing(
             "the consent given here does not cover this data service and purpose"
         )
-    if consent.person_hash != person_hash:
+    if consent.person_hash != person_hash and consent.person_hash not in person_hashes:
         raise errors.ConsentMissing("the consent given here is not this person's")
     if consent.withdrawn_at is not None:
         raise errors.ConsentWithdrawn(
@@ -392,6 +399,7 @@ def call(
                     service=service,
                     purpose=purpose,
                     person_hash=person_hash,
+                    person_hashes=national_id.lookup_hashes(digits),
                 )
                 if consent is not None and legal_basis is None
                 else None

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
+from goodgov.core import national_id
 from goodgov.exchange.models import Consent, PersonSalt
 from goodgov.ledger.services import person_salt_erase
 
@@ -59,8 +61,11 @@ def person_erase(*, actor: Any, person: Any, reference: str = "", agency: Any = 
 
     person_salt_erase(actor=actor, user=person)
     if person_hash:
-        PersonSalt.objects.filter(person_hash=person_hash).delete()
-        Consent.objects.filter(person_hash=person_hash, withdrawn_at__isnull=True).update(
+        hashes = {person_hash}
+        if settings.SECRET_KEY_FALLBACKS:  # a key rotation under way: rows may carry any key's
+            hashes.update(national_id.lookup_hashes(person.national_id))
+        PersonSalt.objects.filter(person_hash__in=hashes).delete()
+        Consent.objects.filter(person_hash__in=hashes, withdrawn_at__isnull=True).update(
             withdrawn_at=now
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple, Protocol
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -34,6 +35,14 @@ class Method(Protocol):
     def __call__(
         self, query: dict[str, Any], *, key: str | None = None
     ) -> tuple[str, dict[str, Any]]: ...
+
+
+def person_hashes(query: dict[str, Any], key: str) -> list[str]:
+    """``key`` (the query's :func:`person_hash`), then its hashes under the fallback secret
+    keys while a key rotation is under way: rows hashed under an old key still match."""
+    if not settings.SECRET_KEY_FALLBACKS:
+        return [key]
+    return national_id.lookup_hashes(query["national_id"])
 
 
 def person_hash(query: dict[str, Any]) -> str:
@@ -98,24 +107,25 @@ def _date(value: Any) -> Any:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-_SELECT: dict[str, str] = {}
+_SELECT: dict[tuple[str, int], str] = {}
 
 
-def _person(person_hash: str) -> _Person:
+def _person(hashes: list[str]) -> _Person:
     # One plain statement, read into a tuple: every exchange reads a person, and the ORM
     # (building the query, then a model instance and its converters) cost several times
-    # what the database took.
-    sql = _SELECT.get(connection.vendor)
+    # what the database took. ``hashes``: :func:`person_hashes`.
+    sql = _SELECT.get((connection.vendor, len(hashes)))
     if sql is None:
         quote = connection.ops.quote_name
         column = {f.name: quote(f.column) for f in RegistryPerson._meta.concrete_fields}
-        sql = _SELECT[connection.vendor] = (
+        match = "= %s" if len(hashes) == 1 else f"IN ({', '.join(['%s'] * len(hashes))})"
+        sql = _SELECT[connection.vendor, len(hashes)] = (
             f"SELECT {', '.join(column[name] for name in _Person._fields)}"  # noqa: S608 (the model's names)
             f" FROM {quote(RegistryPerson._meta.db_table)}"
-            f" WHERE {column['national_id_hash']} = %s"
+            f" WHERE {column['national_id_hash']} {match}"
         )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [person_hash])
+        cursor.execute(sql, hashes)
         row = cursor.fetchone()
     if row is None:
         raise NotInRegistry
@@ -132,7 +142,7 @@ def population_person(
 ) -> tuple[str, dict[str, Any]]:
     """``key``: the query's :func:`person_hash`, when the caller has it already."""
     key = key or person_hash(query)
-    return key, _person_fields(_person(key), timezone.localdate())
+    return key, _person_fields(_person(person_hashes(query, key)), timezone.localdate())
 
 
 def population_household(
@@ -140,7 +150,7 @@ def population_household(
 ) -> tuple[str, dict[str, Any]]:
     """The person's house code and every member registered at that house."""
     key = key or person_hash(query)
-    person = _person(key)
+    person = _person(person_hashes(query, key))
     today = timezone.localdate()
     members = RegistryPerson.objects.filter(household_id=person.household_id).order_by("id")
     keep = (
@@ -163,7 +173,9 @@ def population_household(
 def welfare_status(query: dict[str, Any], *, key: str | None = None) -> tuple[str, dict[str, Any]]:
     """The welfare programmes paying the person (an empty list when none)."""
     key = key or person_hash(query)
-    records = WelfareRecord.objects.filter(national_id_hash=key).order_by("since")
+    records = WelfareRecord.objects.filter(national_id_hash__in=person_hashes(query, key)).order_by(
+        "since"
+    )
     return key, {
         "programmes": [
             {
@@ -185,7 +197,7 @@ def tracker_uses(query: dict[str, Any], *, key: str | None = None) -> tuple[str,
     from goodgov.exchange.selectors import uses_record
 
     key = key or person_hash(query)
-    return key, uses_record(key)
+    return key, uses_record(key, also=person_hashes(query, key)[1:])
 
 
 #: The registries a node may publish, as ``GOODGOV_EXCHANGE_SERVICES`` names them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,14 +131,18 @@ def uses_of_person(person_hash: str, *, limit: int = RECORD_LIMIT) -> list[Use]:
     ]
 
 
-def uses_record(person_hash: str, *, limit: int = RECORD_LIMIT) -> dict[str, Any]:
+def uses_record(
+    person_hash: str, *, limit: int = RECORD_LIMIT, also: Sequence[str] = ()
+) -> dict[str, Any]:
     """This node's record of the uses of one person's data, as the data service
     ``tracker.uses`` answers it (:mod:`goodgov.exchange.remote_uses`), newest first.
 
     ``exchanges``: what this node served to or asked of other nodes about the person;
     ``views``: officers here who opened the person's record. Only this person's rows;
     officers appear by role, never by name; the request nonce only as :func:`match_key`.
+    ``also``: the person's hashes under fallback secret keys, while a rotation completes.
     """
+    hashes = [person_hash, *also]
     from goodgov.accounts.models import User
     from goodgov.exchange import privacy
     from goodgov.exchange.models import RecordView
@@ -161,12 +166,12 @@ def uses_record(person_hash: str, *, limit: int = RECORD_LIMIT) -> dict[str, Any
             "officer_role": row.actor_role,
             "match": match_key(row.nonce) if row.nonce else "",
         }
-        for row in Exchange.objects.filter(person_hash=person_hash).order_by("-created_at", "-id")[
+        for row in Exchange.objects.filter(person_hash__in=hashes).order_by("-created_at", "-id")[
             :limit
         ]
     ]
     views = []
-    person = User.objects.filter(national_id_hash=person_hash).first()
+    person = User.objects.filter(national_id_hash__in=hashes).first()
     if person is not None:
         for view in (
             RecordView.objects.filter(person=person)

@@ -262,16 +262,16 @@ def generate(
             break
         with transaction.atomic():
             if population:
-                hashes = [national_id.lookup_hash(p.national_id) for p in chunk]
+                keys = [national_id.lookup_hashes(p.national_id) for p in chunk]
                 existing = set(
-                    RegistryPerson.objects.filter(national_id_hash__in=hashes).values_list(
-                        "national_id_hash", flat=True
-                    )
+                    RegistryPerson.objects.filter(
+                        national_id_hash__in=[h for each in keys for h in each]
+                    ).values_list("national_id_hash", flat=True)
                 )
                 new = [
                     _registry_row(p)
-                    for p, h in zip(chunk, hashes, strict=True)
-                    if h not in existing
+                    for p, each in zip(chunk, keys, strict=True)
+                    if existing.isdisjoint(each)
                 ]
                 RegistryPerson.objects.bulk_create(new, batch_size=1000)
                 written["people"] += len(new)
@@ -280,16 +280,16 @@ def generate(
                 for person in chunk:
                     for programme, amount, since in _welfare(person, welfare_rng):
                         rows.append((person.national_id, programme, amount, since))
-                welfare_hashes = {national_id.lookup_hash(r[0]) for r in rows}
+                welfare_keys = {r[0]: national_id.lookup_hashes(r[0]) for r in rows}
                 existing_pairs = set(
-                    WelfareRecord.objects.filter(national_id_hash__in=welfare_hashes).values_list(
-                        "national_id_hash", "programme"
-                    )
+                    WelfareRecord.objects.filter(
+                        national_id_hash__in={h for each in welfare_keys.values() for h in each}
+                    ).values_list("national_id_hash", "programme")
                 )
                 new_welfare = []
                 for digits, programme, amount, since in rows:
-                    key = national_id.lookup_hash(digits)
-                    if (key, programme) in existing_pairs:
+                    key = welfare_keys[digits][0]  # the current key's: the one stored
+                    if any((h, programme) in existing_pairs for h in welfare_keys[digits]):
                         continue
                     new_welfare.append(
                         WelfareRecord(
@@ -358,13 +358,17 @@ def insert(people: Iterable[Person]) -> int:
     """Write these people into the population registry; those already there are left as
     they are. Returns how many were written."""
     chosen = list(people)
-    hashes = [national_id.lookup_hash(p.national_id) for p in chosen]
+    keys = [national_id.lookup_hashes(p.national_id) for p in chosen]  # any key's, in a rotation
     with transaction.atomic():
         existing = set(
-            RegistryPerson.objects.filter(national_id_hash__in=hashes).values_list(
-                "national_id_hash", flat=True
-            )
+            RegistryPerson.objects.filter(
+                national_id_hash__in=[h for each in keys for h in each]
+            ).values_list("national_id_hash", flat=True)
         )
-        new = [_registry_row(p) for p, h in zip(chosen, hashes, strict=True) if h not in existing]
+        new = [
+            _registry_row(p)
+            for p, each in zip(chosen, keys, strict=True)
+            if existing.isdisjoint(each)
+        ]
         RegistryPerson.objects.bulk_create(new)
     return len(new)
