@@ -270,6 +270,8 @@ def test_the_breach_page_reads_the_moment_back_in_the_buddhist_era_in_thai(
     assert "31 มี.ค. 2569 14:30 น." in thai
     assert 'data-testid="due">3 เม.ย. 2569 14:30 น.</dd>' in thai
     assert "31 Mar 2026, 14:30" in english
+    # and nobody told yet, said as such (not "not reached yet")
+    assert '<dd class="govuk-summary-list__value">ยังไม่ได้แจ้ง</dd>' in thai
 
 
 def test_a_thai_dpo_records_when_the_office_was_told_in_the_buddhist_era(
