@@ -122,9 +122,10 @@ MIDDLEWARE = [
     "goodgov.core.locale.PageLocaleMiddleware",
     "goodgov.core.locale.ApiLanguageMiddleware",
     "goodgov.core.limits.RequestSizeMiddleware",
-    # pages compressed for slow lines (Django's BREACH mitigation pads each one); static
-    # files come compressed from WhiteNoise, the exchange's signed answers never
-    "django.middleware.gzip.GZipMiddleware",
+    # text answers compressed for slow lines (Django's BREACH mitigation pads each one);
+    # not files (already compressed), nor static files (WhiteNoise's own), nor the
+    # exchange's signed answers
+    "goodgov.core.compression.TextGZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "goodgov.accounts.middleware.AuthenticationMiddleware",
