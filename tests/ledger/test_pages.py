@@ -95,6 +95,29 @@ def test_the_ledger_filters_by_agency_and_action(citizen_a, service_version, oth
     assert 'value="case.submitted" selected' in by_action.content.decode()
 
 
+def test_an_action_with_no_entries_yet_lists_nothing_not_everything(
+    citizen_a, service_version, other_agency
+):
+    # given: entries of two agencies, none of them a rating (a scorecard's evidence link
+    # may ask for one)
+    submitted_case(citizen_a, service_version)
+    sequencer.sequence_all()
+    assert Event.objects.exclude(agency__code="TBNK").exists()
+    # when
+    response = Client().get("/en/ledger/", {"agency": "TBNK", "action": "case.rated"})
+    malformed = Client().get("/en/ledger/", {"agency": "TBNK", "action": "<script>"})
+    # then: an empty, filtered list; a malformed action is an error, the agency still applies
+    assert response.status_code == 200
+    assert listed(response) == []
+    assert 'value="case.rated" selected' in response.content.decode()
+    assert malformed.status_code == 400
+    assert listed(malformed) == list(
+        Event.objects.filter(agency__code="TBNK")
+        .order_by("-leaf_index")
+        .values_list("leaf_index", flat=True)
+    )
+
+
 def test_the_ledger_filters_by_date_in_the_buddhist_era(citizen_a, service_version):
     # given: events on three days (Bangkok time), sequenced after
     submitted_case(citizen_a, service_version)
@@ -139,6 +162,8 @@ def test_a_bad_date_is_an_error_that_keeps_what_was_typed(citizen_a, service_ver
     assert "Enter a real date, like 24/11/2026" in html
     assert 'value="31/2/2026"' in html
     assert html.count("<title>Error:") == 1
+    # the good filter (date_to, before every entry) still applies: not the whole log
+    assert listed(response) == []
 
 
 def test_the_end_date_must_not_be_before_the_start():

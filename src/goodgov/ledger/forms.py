@@ -70,6 +70,10 @@ class DayField(forms.Field):
         )
 
 
+#: What an event's action looks like (``case.submitted``, ``person.viewed``).
+ACTION_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+
+
 class EntryFilterForm(forms.Form):
     """Filters of the public list of entries: all optional, sent with GET."""
 
@@ -91,6 +95,11 @@ class EntryFilterForm(forms.Form):
         assert isinstance(agency_field, forms.ChoiceField)
         assert isinstance(action_field, forms.ChoiceField)
         agency_field.choices = [("", _("All agencies")), *agencies]
+        asked = self.data.get("action", "") if self.is_bound else ""
+        if asked and asked not in actions and ACTION_NAME.fullmatch(asked):
+            # an action the log holds no entry of yet (an evidence link, say): a list
+            # filtered to nothing, not an error
+            actions = [*actions, asked]
         action_field.choices = [("", _("All actions")), *((a, a) for a in actions)]
         hint = _("For example, %(example)s") % {"example": _example_day()}
         for name in ("date_from", "date_to"):

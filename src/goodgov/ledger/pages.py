@@ -73,8 +73,10 @@ def index(request: HttpRequest) -> HttpResponse:
         agencies=[(a.code, f"{a.name} ({a.code})") for a in Agency.objects.order_by("code")],
         actions=_actions(),
     )
-    filtered = form.is_bound and form.is_valid()
-    filters = form.cleaned_data if filtered else {}
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value is shown as its error; the good filters still apply
+        filters = form.cleaned_data
     paginator = Paginator(_entries(size, filters), PER_PAGE)
     if not any(filters.values()):
         paginator.count = size  # every sequenced event: no need to count them
