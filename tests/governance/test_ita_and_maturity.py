@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from goodgov.governance import indicators as gi
 from goodgov.governance import maturity, periods, selectors, services
@@ -36,6 +42,60 @@ def test_loading_again_keeps_answers(agency, agency_admin):
     services.ita_checklist_load(year=2568)
     # then
     assert ItaAnswer.objects.get().item == selectors.ita_item(agency, 2568, "O1")
+
+
+BROKEN_CHECKLISTS = {
+    "no items": ("year: 2569\ngroups: []\n", ["groups: at least one group of items"]),
+    "a code twice, a blank title": (
+        "year: 2569\ngroups:\n  - group: {th: ก, en: A}\n    items:\n"
+        "      - {code: O1, th: ก, en: A}\n      - {code: O1, th: ข, en: B}\n"
+        '      - {code: O2, th: "", en: ""}\n',
+        [
+            "item O1 (group 1): the code is used twice",
+            "item O2 (group 1): a title in Thai and English (th, en)",
+        ],
+    ),
+    "a Common Era year, integrity as text": (
+        "year: 2026\ngroups:\n  - group: {th: ก, en: A}\n    items:\n"
+        '      - {code: O1, th: ก, en: A, integrity: "no"}\n',
+        [
+            "year 2026: a fiscal year in the Buddhist era, like 2569",
+            "item O1 (group 1): integrity is true or false",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_CHECKLISTS, ids=list(BROKEN_CHECKLISTS))
+def test_a_broken_checklist_file_loads_nothing_and_says_why(db, tmp_path, broken):
+    # given: the default list loaded for 2569
+    services.ita_checklist_load(year=2569)
+    before = sorted(
+        ItaChecklist.objects.get(year=2569, agency_kind="local").items.values_list(
+            "code", "title_en"
+        )
+    )
+    text, problems = BROKEN_CHECKLISTS[broken]
+    path = tmp_path / "ita.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    # when
+    with pytest.raises(ValidationError) as refused:
+        services.ita_checklist_load(path=path)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("governance", "ita-load", str(path), stdout=out)
+
+    # then: every problem named; the year's checklist as it was; nothing for 2026 either
+    assert refused.value.messages == problems
+    assert all(problem in str(failed.value) for problem in problems)
+    after = sorted(
+        ItaChecklist.objects.get(year=2569, agency_kind="local").items.values_list(
+            "code", "title_en"
+        )
+    )
+    assert after == before and len(after) == 42
+    assert not ItaChecklist.objects.filter(year=2026).exists()
 
 
 def test_items_the_platform_publishes_are_linked_automatically(agency, service_version):

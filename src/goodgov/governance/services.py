@@ -29,13 +29,12 @@ def ita_checklist_load(
     the file that nobody has answered (an answered item stays: its answer is evidence).
     """
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    year = int(year or data["year"])
+    year = _check_checklist(data, year)
     valid_kinds = set(Agency.Kind.values)
     kinds = list(kinds or data.get("kinds") or Agency.Kind.values)
     unknown = [k for k in kinds if k not in valid_kinds]
     if unknown:
         raise ValidationError(f"unknown kinds of agency: {', '.join(unknown)}")
-    auto_values = set(ItaItem.Auto.values)
     loaded = []
     for kind in kinds:
         checklist, _created = ItaChecklist.objects.update_or_create(
@@ -49,8 +48,6 @@ def ita_checklist_load(
             for entry in group["items"]:
                 position += 1
                 auto = entry.get("auto", "") or ""
-                if auto not in auto_values:
-                    raise ValidationError(f"{entry['code']}: unknown auto {auto!r}")
                 ItaItem.objects.update_or_create(
                     checklist=checklist,
                     code=str(entry["code"]),
@@ -61,13 +58,66 @@ def ita_checklist_load(
                         "title_th": entry["th"],
                         "title_en": entry["en"],
                         "auto": auto,
-                        "integrity": bool(entry.get("integrity", False)),
+                        "integrity": entry.get("integrity", False),
                     },
                 )
                 codes.append(str(entry["code"]))
         checklist.items.exclude(code__in=codes).filter(answers__isnull=True).delete()
         loaded.append(checklist)
     return loaded
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_checklist(data: Any, year: int | None) -> int:
+    """The fiscal year (Buddhist era) of a checklist file that is whole, or a
+    ``ValidationError`` listing every problem: nothing is written from a broken file (an
+    empty list of items would otherwise remove every unanswered item)."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ValidationError("the file is not a checklist (a mapping with year and groups)")
+    try:
+        year = int(year or data.get("year") or 0)
+    except (TypeError, ValueError):
+        year = 0
+    if year < 2400:
+        problems.append(
+            f"year {year or data.get('year')!r}: a fiscal year in the Buddhist era, like 2569"
+        )
+    groups = data.get("groups")
+    if not isinstance(groups, list) or not groups:
+        problems.append("groups: at least one group of items")
+        groups = []
+    codes: set[str] = set()
+    auto_values = set(ItaItem.Auto.values)
+    for g, group in enumerate(groups, 1):
+        names = group.get("group") if isinstance(group, dict) else None
+        if not (isinstance(names, dict) and _text(names.get("th")) and _text(names.get("en"))):
+            problems.append(f"group {g}: a name in Thai and English (group: {{th, en}})")
+        items = group.get("items") if isinstance(group, dict) else None
+        if not isinstance(items, list) or not items:
+            problems.append(f"group {g}: at least one item")
+            continue
+        for entry in items:
+            code = str(entry.get("code") or "") if isinstance(entry, dict) else ""
+            where = f"item {code or '?'} (group {g})"
+            if not code:
+                problems.append(f"{where}: a code")
+            elif code in codes:
+                problems.append(f"{where}: the code is used twice")
+            codes.add(code)
+            if not (isinstance(entry, dict) and _text(entry.get("th")) and _text(entry.get("en"))):
+                problems.append(f"{where}: a title in Thai and English (th, en)")
+                continue
+            if (entry.get("auto") or "") not in auto_values:
+                problems.append(f"{where}: unknown auto {entry.get('auto')!r}")
+            if not isinstance(entry.get("integrity", False), bool):
+                problems.append(f"{where}: integrity is true or false")
+    if problems:
+        raise ValidationError(problems)
+    return year
 
 
 @transaction.atomic

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from goodgov.governance.services import DEFAULT_ITA_FILE, ita_checklist_load
 
@@ -24,9 +25,13 @@ class Command(BaseCommand):
         load.add_argument("--kind", action="append", help="Kind of agency (default: the file's).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        loaded = ita_checklist_load(
-            path=Path(options["file"]), year=options["year"], kinds=options["kind"]
-        )
+        try:
+            loaded = ita_checklist_load(
+                path=Path(options["file"]), year=options["year"], kinds=options["kind"]
+            )
+        except ValidationError as exc:
+            problems = "\n".join(f"  {options['file']}: {m}" for m in exc.messages)
+            raise CommandError(f"nothing was loaded:\n{problems}") from exc
         for checklist in loaded:
             self.stdout.write(
                 f"ITA {checklist.year} {checklist.agency_kind}: {checklist.items.count()} items"
