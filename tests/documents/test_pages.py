@@ -220,6 +220,29 @@ def test_an_approver_or_admin_of_the_issuing_agency_revokes(
 
 
 @pytest.mark.parametrize(
+    "reason",
+    [
+        "ผู้ถือ เลขประจำตัว 1101700230708 เสียชีวิต",
+        "holder 1-1017-00230-70-8 deceased",
+        "โทร 081-234-5678 เพื่อสอบถาม",
+    ],
+)
+def test_a_reason_with_a_national_id_or_phone_number_is_refused(
+    as_user: Any, issued: Any, approver: Any, reason: str
+) -> None:
+    # given: the reason is shown to anyone who checks the document
+    before = unchanged(issued)
+    # when
+    response = as_user(approver).post("/en" + revoke_url(issued), {"reason": reason})
+    # then: the form again, what was typed kept, nothing revoked
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "remove the national ID or phone number" in html
+    assert 'href="#id_reason"' in html
+    assert unchanged(issued) == before
+
+
+@pytest.mark.parametrize(
     "who",
     ["anonymous", "citizen_a", "citizen_b", "clerk", "counter_officer", "foreign_officer"],
 )

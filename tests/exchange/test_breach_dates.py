@@ -340,3 +340,27 @@ def test_a_notification_left_empty_is_now(agency: Any, agency_admin: Any, as_use
     found.refresh_from_db()
     assert found.notified_people_at is not None
     assert before <= found.notified_people_at <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("discovered_at", {**moment("discovered_at", "1", "1", "0001", "00", "00")}),
+        ("discovered_at", {**moment("discovered_at", "1", "1", "9999", "00", "00")}),
+        ("affected_count", {"affected_count": str(2**63)}),
+        ("affected_count", {"affected_count": str(10**30)}),
+    ],
+)
+def test_out_of_range_values_are_errors_on_their_field_not_server_errors(
+    agency: Any, agency_admin: Any, as_user: Any, field: str, values: dict[str, str]
+) -> None:
+    # given: otherwise a good breach
+    data = {**moment("discovered_at", "1", "3", "2026", "09", "00"), **FACTS, **values}
+
+    # when
+    response = as_user(agency_admin).post("/en/dpo/TBNK/breaches/new/", data)
+
+    # then
+    assert response.status_code == 400
+    assert f'href="#id_{field}' in response.content.decode()
+    assert not Breach.objects.exists()

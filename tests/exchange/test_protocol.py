@@ -474,3 +474,31 @@ def test_an_unsigned_request_gets_a_signed_refusal(provider_node: Any, client: A
     assert response.status_code == 401
     assert response.json()["error"] == "bad_signature"
     assert 'keyid="ddg"' in response["Signature-Input"]
+
+
+def test_a_body_nested_too_deeply_is_a_signed_bad_request(
+    right: AccessRight, wsgi: Any, living_adult: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a signed request from a known node whose body is nested beyond the parser
+    import types
+
+    nested = "[" * 100_000 + "]" * 100_000
+    monkeypatch.setattr(
+        exchange_client,
+        "json",
+        types.SimpleNamespace(dumps=lambda *a, **k: nested, loads=json.loads),
+    )
+    prepared = exchange_client.prepare(
+        provider=directory.node("ddg"),  # type: ignore[arg-type]
+        service="population",
+        method="person",
+        query={"national_id": living_adult},
+        purpose="elderly-allowance",
+        legal_basis="pdpa-24-4",
+        identity=CLIENT,
+    )
+    assert prepared.body == nested.encode()
+
+    # when / then: the provider's signed refusal, not a server error
+    with httpx.Client(transport=wsgi) as http, pytest.raises(errors.BadRequest, match="nested"):
+        exchange_client.send(prepared, http=http)

@@ -425,3 +425,24 @@ def test_a_decision_gets_a_receipt_too(citizen_a, clerk, approver, service_versi
     downloaded = json.loads(response.content)
     assert downloaded["person"]["commitment"] == decision.public["applicant"]
     assert receipts.check_here(downloaded).valid
+
+
+@pytest.mark.parametrize("where", ["salt", "entry"])
+def test_a_receipt_with_text_that_is_not_unicode_is_malformed(receipt, where):
+    # given: a lone surrogate, which JSON can carry and UTF-8 cannot
+    if where == "salt":
+        receipt["person"]["salt"] = "\ud800"
+    else:
+        receipt["entry"] = receipt["entry"][:-1] + ',"z":"\ud800"}'
+    # when
+    response = Client().post("/en/ledger/verify", {"receipt": json.dumps(receipt)})
+    # then: the checker's own answer, not a server error
+    assert response.status_code == 200
+    assert response.context["result"].reason == "malformed"
+
+
+@pytest.mark.parametrize("date_from", ["1/1/0001", "1/1/9999", "1/1/3000"])
+def test_a_date_outside_any_log_is_an_error(date_from):
+    response = Client().get("/en/ledger/", {"date_from": date_from})
+    assert response.status_code == 400
+    assert 'href="#id_date_from"' in response.content.decode()

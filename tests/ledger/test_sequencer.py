@@ -176,9 +176,20 @@ def test_proof_endpoints_give_proofs_that_verify_against_the_checkpoint(
     steps = [base64.b64decode(h) for h in consistency["proof"]]
     assert merkle.verify_consistency(first.size, latest.size, first.root, latest.root, steps)
     # and sizes beyond the log, or nonsense, are not found
-    for bad in ({"index": latest.size}, {"index": 0, "size": latest.size + 1}, {"index": "x"}):
-        assert client.get("/ledger/proof/inclusion", bad).status_code == 404
-    assert client.get("/ledger/proof/consistency", {"old": 0}).status_code == 404
+    huge = "9" * 26  # beyond the database's integers
+    for bad in (
+        {"index": latest.size},
+        {"index": 0, "size": latest.size + 1},
+        {"index": "x"},
+        {"index": "²"},  # str.isdigit() says yes; int() says no
+        {"index": "๑"},  # a Thai digit: one URL per proof
+        {"index": huge},
+        {"index": 0, "size": huge},
+    ):
+        assert client.get("/ledger/proof/inclusion", bad).status_code == 404, bad
+    for bad in ({"old": 0}, {"old": "²"}, {"old": huge}, {"old": 1, "new": huge}):
+        assert client.get("/ledger/proof/consistency", bad).status_code == 404, bad
+    assert client.get("/ledger/checkpoints", {"after": "²"}).status_code == 404
 
 
 def _filler(count: int, subject: Any) -> list[int]:

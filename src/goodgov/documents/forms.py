@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from goodgov.core import national_id
 from goodgov.documents.validation import size_text
+
+# Runs of digits that could be a national ID (13, spaced or dashed as printed) or a Thai
+# phone number (9 or 10, starting with 0).
+_ID_LIKE = re.compile(r"(?<![0-9])[0-9](?:[\s-]?[0-9]){12}(?![0-9])")
+_PHONE_LIKE = re.compile(r"(?<![0-9])0(?:[\s-]?[0-9]){8,9}(?![0-9])")
 
 
 class VerifyForm(forms.Form):
@@ -57,3 +64,18 @@ class RevokeForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Give the reason for revoking the document.")},
     )
+
+    def clean_reason(self) -> str:
+        """The reason is shown to anyone who checks the document: no national ID number or
+        phone number in it."""
+        reason: str = self.cleaned_data["reason"]
+        digits = (re.sub(r"[\s-]", "", m.group()) for m in _ID_LIKE.finditer(reason))
+        if any(national_id.is_valid(d) for d in digits) or _PHONE_LIKE.search(reason):
+            raise forms.ValidationError(
+                _(
+                    "Anyone who checks the document sees the reason: remove the national ID "
+                    "or phone number, and name no one."
+                ),
+                code="personal_data",
+            )
+        return reason

@@ -155,6 +155,8 @@ def check_grant(signed: Signed, body: bytes) -> Grant:
     try:
         query = json.loads(body or b"{}")
         person_hash = registries.person_hash(query)
+    except RecursionError as error:  # nested deeper than the parser goes
+        raise errors.BadRequest("the body is nested too deeply") from error
     except (ValueError, registries.BadQuery) as error:
         raise errors.BadRequest(str(error)) from error
     consent, reference, token_record = None, "", None

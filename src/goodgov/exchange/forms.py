@@ -178,6 +178,9 @@ class MomentField(forms.Field):
         if not any(date_texts + time_texts):
             return None
         day = self.date_field.to_python(date_texts)
+        if day is not None and not 1900 <= day.year <= 2200:
+            # no breach is that old or that far ahead; such years overflow time zones
+            raise self._error(DATE_REAL, "date", *DateInput.PARTS)
         if day is None:
             names = get_text_list([str(PART_NAMES[p]) for p in DateInput.PARTS], gettext("and"))
             raise self._error(
@@ -223,11 +226,13 @@ class BreachForm(forms.Form):
         label=_("How many people are affected?"),
         help_text=_("Your best estimate"),
         min_value=0,
+        max_value=2_147_483_647,  # the column's limit on PostgreSQL
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
         error_messages={
             "required": _("Enter how many people are affected, 0 or more"),
             "invalid": _("Enter how many people are affected, 0 or more"),
             "min_value": _("Enter how many people are affected, 0 or more"),
+            "max_value": _("Enter how many people are affected, 0 or more"),
         },
     )
     risk = forms.ChoiceField(

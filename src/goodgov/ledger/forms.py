@@ -59,6 +59,8 @@ class DayField(forms.Field):
             year, month, day = (int(part) for part in match.groups())
         if year >= 2400:
             year = thai.ce_year(year)
+        if not 1900 <= year <= 2200:  # no entry is older; far dates overflow time zones
+            raise self._invalid()
         try:
             return dt.date(year, month, day)
         except ValueError:

@@ -288,6 +288,15 @@ def check_receipt(
     ``latest``: a newer checkpoint of the same log (verified with the trusted key, or the
     receipt's), which must be consistent with the receipt's checkpoint.
     """
+    try:
+        return _check_receipt(receipt, trusted_key=trusted_key, latest=latest)
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") in a string: not UTF-8 text
+        return _fail("malformed")
+
+
+def _check_receipt(
+    receipt: Any, *, trusted_key: str | None, latest: LatestLog | None
+) -> ReceiptCheck:
     fields = ("origin", "index", "entry", "leaf_hash", "size", "proof", "checkpoint")
     if (
         not isinstance(receipt, Mapping)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -84,11 +85,19 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
+#: The largest index or size a URL may name: more than any log holds, and less than the
+#: database's integers (a bigger one would reach the SQL and fail there).
+MAX_SIZE = 2**62
+
+
 def _size_arg(request: HttpRequest, name: str, default: int | None = None) -> int:
+    """A size or index from the query: ASCII digits only (one URL per proof, so caches
+    hold one copy; ``str.isdigit`` also takes "²" and Thai digits), at most
+    :data:`MAX_SIZE`; anything else is not found."""
     value = request.GET.get(name)
     if value is None and default is not None:
         return default
-    if value is None or not value.isdigit():
+    if value is None or not re.fullmatch(r"[0-9]{1,19}", value) or int(value) > MAX_SIZE:
         raise Http404
     return int(value)
 
