@@ -184,18 +184,41 @@ def test_services_with_legal_basis_reads_the_catalogue(service_version, context)
 
 
 def test_waiting_time_across_channels_compares_medians(log, context):
-    # given: online decided after 2 and 4 days (median 3), counter after 6 days
-    a = log.file("2025-01-01 09:00", due="2025-01-20 09:00")
-    b = log.file("2025-01-01 09:00", due="2025-01-20 09:00")
-    c = log.file("2025-01-01 09:00", due="2025-01-20 09:00", channel="counter")
-    log.approve(a, "2025-01-03 09:00")
-    log.approve(b, "2025-01-05 09:00")
-    log.approve(c, "2025-01-07 09:00")
+    # given: online decided after 1 to 5 days (median 3), at a counter after 5, 6, 6, 7
+    # and 8 days (median 6)
+    for days, channel in [*((d, "online") for d in (1, 2, 3, 4, 5)),
+                          *((d, "counter") for d in (5, 6, 6, 7, 8))]:  # fmt: skip
+        ref = log.file("2025-01-01 09:00", due="2025-01-20 09:00", channel=channel)
+        log.approve(ref, f"2025-01-{1 + days:02d} 09:00")
     # when
     result = gi.waiting_time_across_channels(context(log))
     # then: 3 / 6
     assert result.value == 50.0
-    assert [f.value for f in result.facts] == ["3.0 (2)", "6.0 (1)"]
+    assert [f.value for f in result.facts] == ["3.0 (5)", "6.0 (5)"]
+
+
+def test_a_channel_with_fewer_than_five_decisions_is_neither_compared_nor_shown(log, context):
+    # given: five decisions online, two at a counter (one of each outcome: shown, the
+    # two people's outcomes could be told apart)
+    for _ in range(5):
+        log.approve(log.file("2025-01-01 09:00", due="2025-01-20 09:00"), "2025-01-03 09:00")
+    counter = [log.file("2025-01-01 09:00", due="2025-01-20 09:00", channel="counter")
+               for _ in range(2)]  # fmt: skip
+    log.approve(counter[0], "2025-01-04 09:00")
+    log.reject(counter[1], "2025-01-05 09:00")
+    ctx = context(log)
+    # when
+    with translation.override("en"):
+        waits, outcomes = gi.waiting_time_across_channels(ctx), gi.outcomes_across_channels(ctx)
+        shown = [[str(f.value) for f in r.facts] for r in (waits, outcomes)]
+        why = str(outcomes.waiting)
+    # then
+    assert waits.value is None and outcomes.value is None
+    assert shown == [
+        ["2.0 (5)", "fewer than 5: not shown"],
+        ["100% (5)", "fewer than 5: not shown"],
+    ]
+    assert "at least 5 decisions on applications made online and 5" in why
 
 
 def test_equity_needs_both_channels(log, context):
@@ -210,13 +233,14 @@ def test_equity_needs_both_channels(log, context):
 
 
 def test_outcomes_across_channels_compares_approval_rates(log, context):
-    # given: online 2 of 2 approved (100%), counter 1 of 2 (50%)
-    on = [log.file("2025-01-01 09:00", due="2025-01-20 09:00") for _ in range(2)]
+    # given: online 5 of 5 approved (100%), at a counter 3 of 6 (50%)
+    on = [log.file("2025-01-01 09:00", due="2025-01-20 09:00") for _ in range(5)]
     off = [log.file("2025-01-01 09:00", due="2025-01-20 09:00", channel="counter")
-           for _ in range(2)]  # fmt: skip
-    for ref in [*on, off[0]]:
+           for _ in range(6)]  # fmt: skip
+    for ref in [*on, *off[:3]]:
         log.approve(ref, "2025-01-03 09:00")
-    log.reject(off[1], "2025-01-03 09:00")
+    for ref in off[3:]:
+        log.reject(ref, "2025-01-03 09:00")
     # when / then
     assert value("EQU2", context(log)) == 50.0
 

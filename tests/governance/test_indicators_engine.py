@@ -179,7 +179,7 @@ def by_entry(log: Log, code: str, period: Period) -> dict[str, tuple[float, list
         found["ACC1"] = (100 * grounded / len(refusals), [n(len(refusals)), n(grounded)])
 
     channels = {c: [r for r in decisions if r["channel"] == c] for c in ("online", "counter")}
-    if all(channels.values()):
+    if all(len(rs) >= gi.MIN_GROUP_DECISIONS for rs in channels.values()):
         medians = {
             c: statistics.median([r["decided_us"] - r["submitted_us"] for r in rs])
             for c, rs in channels.items()
@@ -272,17 +272,17 @@ def test_a_legal_ground_of_unicode_spaces_states_nothing(log, context):
 
 
 def test_medians_of_an_even_number_of_decisions_are_the_mean_of_the_middle_two(log, context):
-    # given: online decided after 1, 2, 4 and 10 days (median 3); counter after 1 and 2
-    # days (median 1.5)
-    for days, channel in ((1, "online"), (2, "online"), (4, "online"), (10, "online"),
-                          (1, "counter"), (2, "counter")):  # fmt: skip
+    # given: online decided after 1, 2, 4, 10, 12 and 20 days (median 7); at a counter
+    # after 1 to 6 days (median 3.5)
+    for days, channel in [*((d, "online") for d in (1, 2, 4, 10, 12, 20)),
+                          *((d, "counter") for d in (1, 2, 3, 4, 5, 6))]:  # fmt: skip
         ref = log.file("2025-01-01 09:00", due="2025-02-20 09:00", channel=channel)
         log.approve(ref, f"2025-01-{1 + days:02d} 09:00")
     # when
     result = gi.waiting_time_across_channels(context(log))
-    # then: 1.5 / 3
+    # then: 3.5 / 7
     assert result.value == 50.0
-    assert [f.value for f in result.facts] == ["3.0 (4)", "1.5 (2)"]
+    assert [f.value for f in result.facts] == ["7.0 (6)", "3.5 (6)"]
 
 
 def test_the_scorecards_of_all_agencies_run_each_relation_once(

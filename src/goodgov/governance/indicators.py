@@ -914,27 +914,48 @@ def _closeness(a: float, b: float) -> float:
 
 
 NEEDS_BOTH_CHANNELS = _(
-    "Needs decisions in this period on applications made both online and at a counter."
+    "Needs, in this period, at least %(count)s decisions on applications made online and "
+    "%(count)s on applications made at a counter (smaller groups are not shown, so that "
+    "no one's case can be told apart)."
 )
+FEWER_THAN = _("fewer than %(count)s: not shown")
+
+
+def _channel_facts(
+    counts: dict[str, int], values: dict[str, str], labels: tuple[tuple[str, Any], ...]
+) -> tuple[Fact, ...]:
+    """A fact per channel that has decisions: its value, or "fewer than 5" for a group too
+    small to show (as across regions and ages)."""
+    return tuple(
+        Fact(label, values[name] if name in values else _with_count(FEWER_THAN))
+        for name, label in labels
+        if counts[name]
+    )
+
+
+def _large_channels(row: Any) -> tuple[dict[str, int], set[str]]:
+    counts = {name: _int(row, f"{name}_decisions") for name in CHANNELS}
+    return counts, {name for name in CHANNELS if counts[name] >= MIN_GROUP_DECISIONS}
 
 
 def waiting_time_across_channels(ctx: Context) -> Result:
     links = (performance_link(ctx),)
+    waiting = _with_count(NEEDS_BOTH_CHANNELS)
     if ctx.events is None:
-        return no_data(NEEDS_BOTH_CHANNELS, *links)
+        return no_data(waiting, *links)
     row = aggregates(ctx, "decisions")
-    counts = {name: _int(row, f"{name}_decisions") for name in CHANNELS}
-    medians = {name: float(row[f"{name}_median_us"]) for name in CHANNELS if counts[name]}
-    facts = tuple(
-        Fact(label, f"{shown_days(medians[name])} ({shown_number(counts[name])})")
-        for name, label in (
+    counts, large = _large_channels(row)
+    medians = {name: float(row[f"{name}_median_us"]) for name in large}
+    facts = _channel_facts(
+        counts,
+        {name: f"{shown_days(medians[name])} ({shown_number(counts[name])})" for name in large},
+        (
             ("online", _("Median days to a decision, online (decisions)")),
             ("counter", _("Median days to a decision, at a counter (decisions)")),
-        )
-        if name in medians
+        ),
     )
     if len(medians) < 2:
-        return no_data(NEEDS_BOTH_CHANNELS, *links, facts=facts)
+        return no_data(waiting, *links, facts=facts)
     return Result(_closeness(medians["online"], medians["counter"]), facts, links)
 
 
@@ -946,25 +967,22 @@ def _outcomes_across_channels_reads(d: ir.Table) -> dict[str, ir.Value]:
 
 def outcomes_across_channels(ctx: Context) -> Result:
     links = (performance_link(ctx),)
+    waiting = _with_count(NEEDS_BOTH_CHANNELS)
     if ctx.events is None:
-        return no_data(NEEDS_BOTH_CHANNELS, *links)
+        return no_data(waiting, *links)
     row = aggregates(ctx, "decisions")
-    counts = {name: _int(row, f"{name}_decisions") for name in CHANNELS}
-    rates = {
-        name: _percent(_int(row, f"{name}_approved"), counts[name])
-        for name in CHANNELS
-        if counts[name]
-    }
-    facts = tuple(
-        Fact(label, f"{shown_number(rates[name])}% ({shown_number(counts[name])})")
-        for name, label in (
+    counts, large = _large_channels(row)
+    rates = {name: _percent(_int(row, f"{name}_approved"), counts[name]) for name in large}
+    facts = _channel_facts(
+        counts,
+        {name: f"{shown_number(rates[name])}% ({shown_number(counts[name])})" for name in large},
+        (
             ("online", _("Approved, online (decisions)")),
             ("counter", _("Approved, at a counter (decisions)")),
-        )
-        if name in rates
+        ),
     )
     if len(rates) < 2:
-        return no_data(NEEDS_BOTH_CHANNELS, *links, facts=facts)
+        return no_data(waiting, *links, facts=facts)
     return Result(_closeness(rates["online"], rates["counter"]), facts, links)
 
 
@@ -1323,9 +1341,11 @@ INDICATORS: tuple[Indicator, ...] = (
         },
         definition={
             "th": "มัธยฐานจำนวนวันจนได้คำวินิจฉัย ของคำขอที่ยื่นทางออนไลน์เทียบกับที่เคาน์เตอร์ "
-            "ค่าที่น้อยกว่าเป็นร้อยละของค่าที่มากกว่า (เท่ากัน = 100)",
+            "ค่าที่น้อยกว่าเป็นร้อยละของค่าที่มากกว่า (เท่ากัน = 100) "
+            f"เฉพาะช่องทางที่มีคำวินิจฉัยอย่างน้อย {MIN_GROUP_DECISIONS} รายการ",
             "en": "The median days to a decision of applications made online and of those "
-            "made at a counter: the smaller as a percentage of the larger (equal = 100).",
+            "made at a counter: the smaller as a percentage of the larger (equal = 100); "
+            f"only a channel with at least {MIN_GROUP_DECISIONS} decisions counts.",
         },
         formula="100 * min(median_online, median_counter) ÷ max(median_online, median_counter)",
         source=LOG,
@@ -1340,9 +1360,11 @@ INDICATORS: tuple[Indicator, ...] = (
         },
         definition={
             "th": "ร้อยละของคำขอที่อนุมัติ ของคำขอที่ยื่นทางออนไลน์เทียบกับที่เคาน์เตอร์ "
-            "ค่าที่น้อยกว่าเป็นร้อยละของค่าที่มากกว่า (เท่ากัน = 100)",
+            "ค่าที่น้อยกว่าเป็นร้อยละของค่าที่มากกว่า (เท่ากัน = 100) "
+            f"เฉพาะช่องทางที่มีคำวินิจฉัยอย่างน้อย {MIN_GROUP_DECISIONS} รายการ",
             "en": "The share of applications approved, online and at a counter: the smaller "
-            "as a percentage of the larger (equal = 100).",
+            "as a percentage of the larger (equal = 100); only a channel with at least "
+            f"{MIN_GROUP_DECISIONS} decisions counts.",
         },
         formula="100 * min(approved_online, approved_counter) ÷ max(approved_online, "
         "approved_counter)",
