@@ -169,3 +169,31 @@ def test_evidence_is_opened_only_by_officers_working_the_case_and_each_look_is_r
         assert b"".join(answers["clerk"].streaming_content) == stored.read()
     # the clerk's look is on the person's data tracker; the applicant's own is not
     assert list(RecordView.objects.values_list("officer_id", flat=True)) == [clerk.pk]
+
+
+def test_the_case_page_links_evidence_only_for_officers_who_may_open_it(
+    service_version: Any, citizen_a: Any, clerk: Any, agency_admin: Any, as_user: Any
+) -> None:
+    # given: a submitted case with a file
+    case = services.case_start(
+        actor=citizen_a, applicant=citizen_a, service=service_version.service
+    )
+    upload = SimpleUploadedFile("plan.png", PNG, content_type="image/png")
+    services.case_save_draft(
+        actor=citizen_a,
+        case=case,
+        answers=dict(ANSWERS),
+        uploads={"floor_plan": (upload, "image/png")},
+    )
+    services.case_submit(actor=citizen_a, case=case, declaration=True)
+    item = Evidence.objects.get(case=case)
+    link = reverse("documents:evidence", kwargs={"evidence_id": item.uuid})
+    url = reverse("office:case", kwargs={"case_id": case.uuid})
+
+    # when
+    clerk_page = as_user(clerk).get(url).content.decode()
+    admin_page = as_user(agency_admin).get(url).content.decode()
+
+    # then: both see that the file is there; only the clerk gets a link that works
+    assert link in clerk_page
+    assert link not in admin_page and "plan.png" in admin_page

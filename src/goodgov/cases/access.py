@@ -84,12 +84,13 @@ def works_on(user: Any, case: Case, roles: set[str] | None = None) -> bool:
     return bool(allowed_transitions(user, case, roles))
 
 
-def may_see_national_ids(user: Any, case: Case) -> bool:
-    """The person themself, and officers working the case, see IDs unmasked; other
-    officers of the agency (administrators, executives, colleagues) see them masked."""
+def may_see_national_ids(user: Any, case: Case, roles: set[str] | None = None) -> bool:
+    """The person themself, and officers working the case, see IDs (and evidence files)
+    in full; other officers of the agency (administrators, executives, colleagues) see
+    them masked. ``roles``: the user's roles in the case's agency, when already read."""
     if case.applicant_id == getattr(user, "pk", None):
         return True
-    return works_on(user, case)
+    return works_on(user, case, roles)
 
 
 def allowed_transitions(user: Any, case: Case, roles: set[str] | None = None) -> set[str]:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from goodgov.accounts.models import User
 from goodgov.accounts.selectors import user_by_national_id
 from goodgov.accounts.services import person_register_at_counter
-from goodgov.agencies.selectors import agencies_of
+from goodgov.agencies.selectors import agencies_of, roles_of
 from goodgov.cases import access, selectors, services
 from goodgov.cases.answers import answer_rows
 from goodgov.cases.models import Case
@@ -79,7 +79,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
-    allowed = access.allowed_transitions(request.user, case)
+    roles = roles_of(request.user, case.agency)  # read once for the rules below
+    allowed = access.allowed_transitions(request.user, case, roles)
+    in_full = access.may_see_national_ids(request.user, case, roles)
     context: dict[str, Any] = {
         "case": case,
         "version": case.version,
@@ -89,14 +91,13 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "rows": answer_rows(
             case.version,
             case.data,
-            reveal_national_ids=access.may_see_national_ids(request.user, case),
+            reveal_national_ids=in_full,
         ),
         "applicant_id": (
-            case.applicant.national_id_display
-            if access.may_see_national_ids(request.user, case)
-            else case.applicant.national_id_masked
+            case.applicant.national_id_display if in_full else case.applicant.national_id_masked
         ),
         "evidence_rows": evidence_by_item(case.version, evidence_of(case)),
+        "opens_evidence": in_full,  # the same officers may open the files
         "info_request": selectors.open_information_request(case),
         "request_info_form": RequestInfoForm() if "request_info" in allowed else None,
         "approve_form": ApproveForm() if "approve" in allowed else None,

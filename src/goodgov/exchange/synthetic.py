@@ -262,17 +262,7 @@ def generate(
             break
         with transaction.atomic():
             if population:
-                keys = [national_id.lookup_hashes(p.national_id) for p in chunk]
-                existing = set(
-                    RegistryPerson.objects.filter(
-                        national_id_hash__in=[h for each in keys for h in each]
-                    ).values_list("national_id_hash", flat=True)
-                )
-                new = [
-                    _registry_row(p)
-                    for p, each in zip(chunk, keys, strict=True)
-                    if existing.isdisjoint(each)
-                ]
+                new = _not_yet_registered(chunk)
                 RegistryPerson.objects.bulk_create(new, batch_size=1000)
                 written["people"] += len(new)
             if welfare:
@@ -357,18 +347,21 @@ def given_person(
 def insert(people: Iterable[Person]) -> int:
     """Write these people into the population registry; those already there are left as
     they are. Returns how many were written."""
-    chosen = list(people)
-    keys = [national_id.lookup_hashes(p.national_id) for p in chosen]  # any key's, in a rotation
     with transaction.atomic():
-        existing = set(
-            RegistryPerson.objects.filter(
-                national_id_hash__in=[h for each in keys for h in each]
-            ).values_list("national_id_hash", flat=True)
-        )
-        new = [
-            _registry_row(p)
-            for p, each in zip(chosen, keys, strict=True)
-            if existing.isdisjoint(each)
-        ]
+        new = _not_yet_registered(list(people))
         RegistryPerson.objects.bulk_create(new)
     return len(new)
+
+
+def _not_yet_registered(chosen: list[Person]) -> list[RegistryPerson]:
+    """Registry rows for the people not in the registry yet (found by any key's hash,
+    during a secret-key rotation)."""
+    keys = [national_id.lookup_hashes(p.national_id) for p in chosen]
+    existing = set(
+        RegistryPerson.objects.filter(
+            national_id_hash__in=[h for each in keys for h in each]
+        ).values_list("national_id_hash", flat=True)
+    )
+    return [
+        _registry_row(p) for p, each in zip(chosen, keys, strict=True) if existing.isdisjoint(each)
+    ]
