@@ -33,12 +33,17 @@ class Channel(models.TextChoices):
 
 class Case(Timestamped):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    reference = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    # Unique by the constraint below: a plain unique field on PostgreSQL also gets a
+    # ``LIKE`` index no query uses, one more index to write on every submission.
+    reference = models.CharField(max_length=40, null=True, blank=True)
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="cases")
     version = models.ForeignKey(
         "catalogue.ServiceVersion", on_delete=models.PROTECT, related_name="cases"
     )
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="cases")
+    # No index of its own: the (agency, state, due_at) index below starts with it.
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases"
     )
@@ -51,9 +56,8 @@ class Case(Timestamped):
         help_text=_("The officer who filed the case at the counter, if any."),
     )
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
-    state = models.CharField(
-        max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    # Every query by state is also by agency, service or applicant, whose indexes serve it.
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     data = EncryptedJSONField(default=dict, blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -73,6 +77,9 @@ class Case(Timestamped):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["agency", "state", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="cases_case_reference_unique")
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.uuid}"

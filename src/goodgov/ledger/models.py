@@ -16,7 +16,7 @@ from goodgov.core.fields import EncryptedJSONField
 
 class Event(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    action = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64)
     agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -34,6 +34,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
+            # By action, without the ``LIKE`` index ``db_index`` adds on PostgreSQL (no query
+            # matches actions by pattern).
+            models.Index(fields=["action"], name="ledger_event_action"),
             models.Index(fields=["subject_type", "subject_id", "id"]),
             models.Index(
                 fields=["id"],
