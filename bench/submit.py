@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -698,6 +699,8 @@ def run_half(
     server_pid = SERVER_PIDS.get(base_url)
     before: dict[str, Any] = {}
 
+    sent_before = unsent(args.database_url)[1] if mail_pid and args.database_url else 0
+
     def snapshot() -> None:  # the CPU used so far, as the warm-up ends
         before["client"] = time.process_time()
         before["server"] = tree_cpu(server_pid) if server_pid else 0.0
@@ -727,7 +730,7 @@ def run_half(
                 sys.exit(f"bench: {waiting[0]} email copies still unsent after 120 s")
             time.sleep(0.1)
         result.drain = time.monotonic() - stopped
-        result.emailed = waiting[1]
+        result.emailed = waiting[1] - sent_before
         result.mail_cpu = process_cpu(mail_pid) - before["mail"]
     # Each worker keeps its connection; those opened during the run count from zero.
     backends = database_backends(args.database_url) if args.database_url else []
@@ -779,21 +782,44 @@ def machine() -> dict[str, str]:
     return facts
 
 
+def ratio_of(platform_result: Result, bare: Result) -> float:
+    return platform_result.rps / bare.rps if bare.rps else 0.0
+
+
+def _median_pair(pairs: list[tuple[Result, Result]]) -> tuple[Result, Result]:
+    """The round whose ratio is the median (the lower middle one of an even count)."""
+    ordered = sorted(pairs, key=lambda pair: ratio_of(*pair))
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _span(values: list[float], digits: int) -> str:
+    return f"{min(values):.{digits}f} to {max(values):.{digits}f}"
+
+
 def render_results(
-    platform_result: Result, bare: Result, facts: dict[str, str], args: argparse.Namespace
+    pairs: list[tuple[Result, Result]], facts: dict[str, str], args: argparse.Namespace
 ) -> str:
+    """The results section: the round with the median ratio in the table and the verdicts,
+    and with several rounds, every round and how many met each target."""
+    platform_result, bare = _median_pair(pairs)
     p, b = platform_result.summary(), bare.summary()
-    ratio = platform_result.rps / bare.rps if bare.rps else 0.0
+    ratio = ratio_of(platform_result, bare)
     ratio_met = ratio >= TARGET_RATIO
     p95_met = platform_result.percentile_ms(95) <= TARGET_P95_MS
     load = f"{args.requests} requests" if args.requests else f"{args.duration:g} s"
     mark = {True: "met", False: "**not met**"}
+    several = len(pairs) > 1
+    command = f"bench/submit.py --clients {args.clients}" + (
+        f" --rounds {len(pairs)}" if several else ""
+    )
     lines = [
-        f"Run on {dt.date.today().isoformat()} with `bench/submit.py --clients {args.clients}`: "
-        f"{args.clients} concurrent clients, {load} per half after a {args.warmup:g} s warm-up; "
-        f"gunicorn with {platform_result.workers} sync workers"
+        f"Run on {dt.date.today().isoformat()} with `{command}`: "
+        f"{args.clients} concurrent clients, {load} per half after a {args.warmup:g} s warm-up"
+        + (f", {len(pairs)} rounds, the halves alternating" if several else "")
+        + f"; gunicorn with {platform_result.workers} sync workers"
         + (f" with {args.threads} threads each" if args.threads > 1 else "")
-        + " for both.",
+        + " for both."
+        + (" The table gives the round with the median ratio." if several else ""),
         "",
         "| | requests/s | p50 ms | p95 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -802,9 +828,22 @@ def render_results(
         f"| bare Django view, one INSERT | {b['requests_per_s']} | {b['p50_ms']} | "
         f"{b['p95_ms']} | {b['p99_ms']} | {b['errors']} |",
         "",
-        f"- Ratio platform / bare: **{ratio:.2f}** (target ≥ {TARGET_RATIO}: {mark[ratio_met]}).",
+        f"- Ratio platform / bare: **{ratio:.2f}** (target ≥ {TARGET_RATIO}: {mark[ratio_met]})"
+        + (
+            f"; {_span([ratio_of(*pair) for pair in pairs], 2)} over the rounds, met in "
+            f"{sum(ratio_of(*pair) >= TARGET_RATIO for pair in pairs)} of {len(pairs)}."
+            if several
+            else "."
+        ),
         f"- Platform p95: **{p['p95_ms']} ms** (target ≤ {TARGET_P95_MS:g} ms at 32 clients: "
-        f"{mark[p95_met]}).",
+        f"{mark[p95_met]})"
+        + (
+            f"; {_span([pair[0].percentile_ms(95) for pair in pairs], 1)} ms over the rounds, "
+            f"met in {sum(pair[0].percentile_ms(95) <= TARGET_P95_MS for pair in pairs)} "
+            f"of {len(pairs)}."
+            if several
+            else "."
+        ),
         f"- CPU per request (after the warm-up): platform {p['server_cpu_ms']} ms in gunicorn"
         + (
             f", {p['mail_cpu_ms']} ms in the email sender"
@@ -819,6 +858,22 @@ def render_results(
             if platform_result.emailed is not None
             else "- Email copies: a task in the request after each commit (`--email now`)."
         ),
+    ]
+    if several:
+        lines += [
+            "",
+            "| round | platform requests/s | platform p95 ms | bare requests/s | ratio "
+            "| gunicorn CPU ms a request, platform / bare |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for number, (one, other) in enumerate(pairs, 1):
+            mine, theirs = one.summary(), other.summary()
+            lines.append(
+                f"| {number} | {mine['requests_per_s']} | {mine['p95_ms']} | "
+                f"{theirs['requests_per_s']} | {ratio_of(one, other):.2f} | "
+                f"{mine['server_cpu_ms']} / {theirs['server_cpu_ms']} |"
+            )
+    lines += [
         "",
         f"Machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram']} RAM; "
         f"Python {facts['python']}, Django {facts['django']}, gunicorn {facts['gunicorn']}, "
@@ -855,6 +910,28 @@ def run_child(env: dict[str, str], role: str, *extra: str, stdin: str | None = N
     if completed.stderr and role == "profile":
         sys.stderr.write(completed.stderr)
     return completed.stdout
+
+
+def platform_half(env: dict[str, str], made: dict[str, Any], args: argparse.Namespace) -> Result:
+    """One run of the load against the platform, on a fresh gunicorn and email sender."""
+    clients = [
+        {
+            "cookies": {made["session_cookie"]: key, made["csrf_cookie"]: made["csrf"]},
+            "headers": {"X-CSRFToken": made["csrf"]},
+        }
+        for key in made["sessions"]
+    ]
+    with (
+        mail_sender(env) as mail_pid,
+        gunicorn("goodgov.wsgi", env, args.workers, args.threads, server_kind=args.server) as base,
+    ):
+        return run_half("platform", base, "/api/v1/cases", clients, args, args.workers, mail_pid)
+
+
+def bare_half(env: dict[str, str], args: argparse.Namespace) -> Result:
+    """One run of the load against the bare view, on a fresh gunicorn."""
+    with gunicorn("bare.wsgi", env, args.workers, args.threads, server_kind=args.server) as base:
+        return run_half("bare", base, "/submit", [{}] * args.clients, args, args.workers)
 
 
 def profile_args(args: argparse.Namespace) -> list[str]:
@@ -895,6 +972,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "request after commit (now)",
     )
     parser.add_argument("--pg-port", type=int, default=55433, help="port of a started PostgreSQL")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="runs of each half, alternating (3); the report gives each and the median one",
+    )
     parser.add_argument("--only", choices=["platform", "bare"], help="run one half only")
     parser.add_argument("--write-docs", action="store_true", help="rewrite docs/benchmarks.md")
     parser.add_argument(
@@ -931,6 +1014,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(json.dumps(measured))
         return 0
+    if args.rounds < 1:
+        sys.exit("bench: --rounds must be at least 1")
     if args.write_docs and (args.only or args.profile):
         sys.exit("bench: --write-docs needs both halves under load (drop --only, --profile)")
 
@@ -946,7 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
         f"threads, {facts['nproc']} CPUs",
         flush=True,
     )
-    results: dict[str, Result] = {}
+    rounds: dict[str, list[Result]] = {}
     with postgresql(args) as server_url, tempfile.TemporaryDirectory() as data_dir:
         url = fresh_database(server_url)
         args.database_url = url
@@ -957,6 +1042,7 @@ def main(argv: list[str] | None = None) -> int:
             "GOODGOV_DB_CONN_MAX_AGE": os.environ.get("GOODGOV_DB_CONN_MAX_AGE", "60"),
         }
 
+        halves: dict[str, Callable[[], Result]] = {}
         if args.only in (None, "platform"):
             env = {
                 **base_env,
@@ -977,25 +1063,7 @@ def main(argv: list[str] | None = None) -> int:
                 out = run_child(env, "profile", *profile_args(args), stdin=json.dumps(made))
                 print("platform  " + out.strip().splitlines()[-1], flush=True)
             else:
-                clients = [
-                    {
-                        "cookies": {
-                            made["session_cookie"]: key,
-                            made["csrf_cookie"]: made["csrf"],
-                        },
-                        "headers": {"X-CSRFToken": made["csrf"]},
-                    }
-                    for key in made["sessions"]
-                ]
-                with (
-                    mail_sender(env) as mail_pid,
-                    gunicorn(
-                        "goodgov.wsgi", env, args.workers, args.threads, server_kind=args.server
-                    ) as base,
-                ):
-                    results["platform"] = run_half(
-                        "platform", base, "/api/v1/cases", clients, args, args.workers, mail_pid
-                    )
+                halves["platform"] = partial(platform_half, env, made, args)
 
         if args.only in (None, "bare"):
             env = {
@@ -1011,25 +1079,28 @@ def main(argv: list[str] | None = None) -> int:
                 out = run_child(env, "profile", *profile_args(args), "--only", "bare", stdin="{}")
                 print("bare      " + out.strip().splitlines()[-1], flush=True)
             else:
-                with gunicorn(
-                    "bare.wsgi", env, args.workers, args.threads, server_kind=args.server
-                ) as base:
-                    results["bare"] = run_half(
-                        "bare", base, "/submit", [{}] * args.clients, args, args.workers
-                    )
+                halves["bare"] = partial(bare_half, env, args)
 
-    if len(results) == 2:
-        platform_result, bare = results["platform"], results["bare"]
-        ratio = platform_result.rps / bare.rps if bare.rps else 0.0
-        p95 = platform_result.percentile_ms(95)
-        print(
-            f"ratio     {ratio:.2f} (target >= {TARGET_RATIO}); platform p95 {p95:.1f} ms "
-            f"(target <= {TARGET_P95_MS:g} ms)"
-        )
-        text = render_results(platform_result, bare, facts, args)
+        # The halves alternate, round after round, each on a fresh server: a shared
+        # machine's drift then falls on both rather than on one.
+        for number in range(1, (args.rounds if halves else 0) + 1):
+            if args.rounds > 1:
+                print(f"round {number} of {args.rounds}", flush=True)
+            for name, run in halves.items():
+                rounds.setdefault(name, []).append(run())
+
+    if len(rounds) == 2:
+        pairs = list(zip(rounds["platform"], rounds["bare"], strict=True))
+        for platform_result, bare in pairs:
+            print(
+                f"ratio     {ratio_of(platform_result, bare):.2f} (target >= {TARGET_RATIO}); "
+                f"platform p95 {platform_result.percentile_ms(95):.1f} ms "
+                f"(target <= {TARGET_P95_MS:g} ms)"
+            )
+        text = render_results(pairs, facts, args)
         if args.write_docs:
             write_docs(text)
-    failed = any(sum(r.errors.values()) for r in results.values())
+    failed = any(sum(r.errors.values()) for results in rounds.values() for r in results)
     return 1 if failed else 0
 
 
