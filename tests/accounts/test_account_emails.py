@@ -259,7 +259,7 @@ def test_a_password_change_notice_is_thai_with_a_buddhist_era_date(
         "http://testserver/accounts/password/reset/",
         "",
         "แหล่งที่มาของการเปลี่ยนแปลง",
-        "หมายเลข IP: 127.0.0.1",
+        "หมายเลขไอพี: 127.0.0.1",
         "เบราว์เซอร์: Firefox",
     ]
     assert re.fullmatch(r"วันและเวลา: .*25\d\d.*", lines[10])

@@ -179,7 +179,7 @@ def test_a_date_that_does_not_exist_is_refused_on_its_field_and_the_rest_is_kept
             "Date and time found out must include a day, month and year",
         ),
         ("en", ("", "", "", "", ""), "id_discovered_at_0_0", "Enter when the agency found out"),
-        ("th", ("", "", "", "", ""), "id_discovered_at_0_0", "โปรดระบุเวลาที่หน่วยงานทราบเหตุ"),
+        ("th", ("", "", "", "", ""), "id_discovered_at_0_0", "กรุณาระบุเวลาที่หน่วยงานทราบเหตุ"),
     ],
 )
 def test_each_mistake_is_named_and_linked_to_the_first_input_it_concerns(

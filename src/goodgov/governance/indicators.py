@@ -1275,7 +1275,7 @@ INDICATORS: tuple[Indicator, ...] = (
         },
         definition={
             "th": "ร้อยละของคำขอที่ไม่อนุมัติในช่วงเวลานี้ซึ่งบันทึกฐานทางกฎหมายไว้ในบันทึกสาธารณะ "
-            "(คำอนุมัติอาศัยฐานทางกฎหมายของบริการ ดูหลักนิติธรรม)",
+            "(การอนุมัติอาศัยฐานทางกฎหมายของบริการ ดูหลักนิติธรรม)",
             "en": "Of the applications refused in the period, the percentage whose public "
             "entry states the legal ground (approvals rest on the service's legal basis; "
             "see the rule of law).",
@@ -1340,7 +1340,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "en": "Equal waiting times across channels",
         },
         definition={
-            "th": "มัธยฐานจำนวนวันจนได้คำวินิจฉัย ของคำขอที่ยื่นทางออนไลน์เทียบกับที่เคาน์เตอร์ "
+            "th": "มัธยฐานจำนวนวันจนได้คำวินิจฉัย ของคำขอที่ยื่นทางออนไลน์เทียบกับที่จุดบริการ "
             "ค่าที่น้อยกว่าเป็นร้อยละของค่าที่มากกว่า (เท่ากัน = 100) "
             f"เฉพาะช่องทางที่มีคำวินิจฉัยอย่างน้อย {MIN_GROUP_DECISIONS} รายการ",
             "en": "The median days to a decision of applications made online and of those "
@@ -1359,7 +1359,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "en": "Equal outcomes across channels",
         },
         definition={
-            "th": "ร้อยละของคำขอที่อนุมัติ ของคำขอที่ยื่นทางออนไลน์เทียบกับที่เคาน์เตอร์ "
+            "th": "ร้อยละของคำขอที่อนุมัติ ของคำขอที่ยื่นทางออนไลน์เทียบกับที่จุดบริการ "
             "ค่าที่น้อยกว่าเป็นร้อยละของค่าที่มากกว่า (เท่ากัน = 100) "
             f"เฉพาะช่องทางที่มีคำวินิจฉัยอย่างน้อย {MIN_GROUP_DECISIONS} รายการ",
             "en": "The share of applications approved, online and at a counter: the smaller "

@@ -306,7 +306,7 @@ MEASURES: tuple[Measure, ...] = (
         code="digital_takeup",
         name={"th": "สัดส่วนการใช้บริการออนไลน์", "en": "Digital take-up"},
         definition={
-            "th": "สัดส่วนของคำขอที่ยื่นในเดือนทางออนไลน์ เทียบกับทุกช่องทาง (ออนไลน์และเคาน์เตอร์)",
+            "th": "สัดส่วนของคำขอที่ยื่นในเดือนทางออนไลน์ เทียบกับทุกช่องทาง (ออนไลน์และจุดบริการ)",
             "en": "Of the applications submitted in the month, the share made online "
             "rather than at a counter.",
         },
