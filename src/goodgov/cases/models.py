@@ -34,8 +34,9 @@ class Channel(models.TextChoices):
 class Case(Timestamped):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Unique by the constraint below: a plain unique field on PostgreSQL also gets a
-    # ``LIKE`` index no query uses, one more index to write on every submission.
-    reference = models.CharField(max_length=40, null=True, blank=True)
+    # ``LIKE`` index no query uses, one more index to write on every submission. NULL
+    # until submitted: drafts have none, and NULLs (unlike '') never collide.
+    reference = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="cases")
     version = models.ForeignKey(
         "catalogue.ServiceVersion", on_delete=models.PROTECT, related_name="cases"
@@ -78,7 +79,7 @@ class Case(Timestamped):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["agency", "state", "due_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["reference"], name="cases_case_reference_unique")
+            models.UniqueConstraint(fields=["reference"], name="cases_case_reference_key")
         ]
 
     def __str__(self) -> str:

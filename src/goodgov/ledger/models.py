@@ -35,8 +35,8 @@ class Event(models.Model):
         ordering = ["id"]
         indexes = [
             # By action, without the ``LIKE`` index ``db_index`` adds on PostgreSQL (no query
-            # matches actions by pattern).
-            models.Index(fields=["action"], name="ledger_event_action"),
+            # matches actions by pattern); the name is the one ``db_index`` gave it.
+            models.Index(fields=["action"], name="ledger_event_action_aed8d493"),
             models.Index(fields=["subject_type", "subject_id", "id"]),
             models.Index(
                 fields=["id"],
