@@ -22,7 +22,7 @@ def test_the_list_gives_every_published_service(loaded):
         "code": "food-shop-permit",
         "agency": "TBNK",
         "name": {
-            "th": "ขออนุญาตจัดตั้งสถานที่จำหน่ายอาหาร",
+            "th": "ขออนุญาตหรือแจ้งจัดตั้งสถานที่จำหน่ายอาหาร",
             "en": "Licence or notification for a food shop",
         },
         "summary": service.current.definition["summary"],

@@ -1076,7 +1076,7 @@ def decentralization(ctx: Context) -> Result:
 # The definitions ------------------------------------------------------------------------
 
 LOG = {
-    "th": "บันทึกสาธารณะ (ledger) ของหน่วยงาน คำนวณซ้ำได้จากบันทึกสาธารณะเท่านั้น",
+    "th": "รายการของหน่วยงานในบันทึกสาธารณะ ผู้ใดก็คำนวณซ้ำได้จากบันทึกสาธารณะเพียงอย่างเดียว",
     "en": "The agency's entries in the public ledger; anyone can recompute it from the "
     "public ledger alone.",
 }
@@ -1099,8 +1099,8 @@ INDICATORS: tuple[Indicator, ...] = (
         principle="responsiveness",
         name={"th": "วินิจฉัยภายในมาตรฐานเวลาให้บริการ", "en": "Decided within the service level"},
         definition={
-            "th": "ในบรรดาคำขอที่มีคำวินิจฉัยในช่วงเวลานี้ซึ่งบันทึกมาตรฐานเวลาให้บริการ (sla_due) "
-            "ไว้ตอนยื่น ร้อยละของคำขอที่วินิจฉัยไม่เกินมาตรฐานเวลานั้น",
+            "th": "ร้อยละของคำขอที่วินิจฉัยไม่เกินมาตรฐานเวลาให้บริการ (sla_due) จากคำขอที่มีคำวินิจฉัย"
+            "ในช่วงเวลานี้ซึ่งบันทึกมาตรฐานเวลาดังกล่าวไว้เมื่อยื่น",
             "en": "Of the applications decided in the period whose submission recorded a "
             "service level (sla_due), the percentage decided by it.",
         },
@@ -1112,12 +1112,12 @@ INDICATORS: tuple[Indicator, ...] = (
         code="RES2",
         principle="responsiveness",
         name={
-            "th": "คำขอข้อมูลเพิ่มเติมที่ได้รับคำตอบ",
+            "th": "การขอข้อมูลเพิ่มเติมที่ได้รับคำตอบ",
             "en": "Requests for more information answered",
         },
         definition={
-            "th": "ในบรรดาการขอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอที่เจ้าหน้าที่ส่งในช่วงเวลานี้ ร้อยละที่ผู้ยื่นคำขอ"
-            "ได้ส่งข้อมูลแล้ว (การขอข้อมูลที่ชัดเจนและทำได้จริงจะได้รับคำตอบ)",
+            "th": "ร้อยละของการขอข้อมูลเพิ่มเติมที่เจ้าหน้าที่ส่งถึงผู้ยื่นคำขอในช่วงเวลานี้ ซึ่งผู้ยื่นคำขอ"
+            "ได้ตอบแล้ว (การขอข้อมูลที่ชัดเจนและทำได้จริงจะได้รับคำตอบ)",
             "en": "Of the requests for more information officers sent applicants in the "
             "period, the percentage the applicant has answered since (a clear request that "
             "can be met gets an answer).",
@@ -1133,7 +1133,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name={"th": "ความพึงพอใจของผู้รับบริการ", "en": "User satisfaction"},
         definition={
             "th": "ค่าเฉลี่ยของคะแนนที่ผู้ยื่นคำขอตอบคำถาม “ท่านพึงพอใจบริการนี้เพียงใด” ในช่วงเวลานี้ "
-            "(1 ไม่พอใจมาก ถึง 5 พอใจมาก) แปลงเป็น 0 ถึง 100 (1 = 0, 3 = 50, 5 = 100)",
+            "(1 ไม่พึงพอใจมาก ถึง 5 พึงพอใจมาก) แปลงเป็น 0 ถึง 100 (1 = 0, 3 = 50, 5 = 100)",
             "en": "The mean score of the answers applicants gave in the period to “How "
             "satisfied are you with this service?”, from 1 (very dissatisfied) to 5 (very "
             "satisfied), put on 0 to 100 (1 = 0, 3 = 50, 5 = 100).",
@@ -1181,11 +1181,11 @@ INDICATORS: tuple[Indicator, ...] = (
         code="EFE1",
         principle="effectiveness",
         name={
-            "th": "ตัวชี้วัดตามแผนที่บรรลุเป้าหมาย",
+            "th": "ตัวชี้วัดตามแผนซึ่งบรรลุเป้าหมาย",
             "en": "Plan indicators that achieved their target",
         },
         definition={
-            "th": "ร้อยละของตัวชี้วัดในแผนของหน่วยงานสำหรับปีงบประมาณนี้ที่มีผลแล้วและบรรลุเป้าหมาย",
+            "th": "ร้อยละของตัวชี้วัดที่บรรลุเป้าหมาย จากตัวชี้วัดในแผนของหน่วยงานสำหรับปีงบประมาณนี้ที่มีผลการดำเนินงานแล้ว",
             "en": "Of the indicators in the agency's plan for the fiscal year that have a "
             "result, the percentage that achieved their target.",
         },
@@ -1233,11 +1233,11 @@ INDICATORS: tuple[Indicator, ...] = (
         code="TRA2",
         principle="transparency",
         name={
-            "th": "คำวินิจฉัยที่ออกเอกสารลงนามพร้อมเหตุผล",
+            "th": "คำวินิจฉัยที่ออกเป็นเอกสารลงนาม",
             "en": "Decisions published with a signed document",
         },
         definition={
-            "th": "ร้อยละของคำวินิจฉัยในช่วงเวลานี้ที่หน่วยงานออกเอกสารอิเล็กทรอนิกส์ลงนาม (ใบอนุญาต "
+            "th": "ร้อยละของคำวินิจฉัยในช่วงเวลานี้ที่หน่วยงานออกเอกสารอิเล็กทรอนิกส์ลงนาม (ใบอนุญาต"
             "หรือหนังสือแจ้งผลพร้อมเหตุผล) ซึ่งตรวจสอบได้",
             "en": "Of the decisions in the period, the percentage for which the agency "
             "issued a signed, verifiable document (a permit, or a letter giving the "
@@ -1270,11 +1270,11 @@ INDICATORS: tuple[Indicator, ...] = (
         code="ACC1",
         principle="accountability",
         name={
-            "th": "คำสั่งไม่อนุมัติที่ระบุเหตุผลทางกฎหมาย",
+            "th": "คำสั่งไม่อนุมัติที่ระบุข้อกฎหมาย",
             "en": "Refusals that state their legal ground",
         },
         definition={
-            "th": "ร้อยละของคำขอที่ไม่อนุมัติในช่วงเวลานี้ซึ่งบันทึกฐานทางกฎหมายไว้ในบันทึกสาธารณะ "
+            "th": "ร้อยละของคำขอที่ไม่อนุมัติในช่วงเวลานี้ซึ่งระบุข้อกฎหมายไว้ในบันทึกสาธารณะ "
             "(การอนุมัติอาศัยฐานทางกฎหมายของบริการ ดูหลักนิติธรรม)",
             "en": "Of the applications refused in the period, the percentage whose public "
             "entry states the legal ground (approvals rest on the service's legal basis; "
@@ -1287,7 +1287,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="ACC2",
         principle="accountability",
-        name={"th": "การอุทธรณ์ที่ได้รับการพิจารณา", "en": "Appeals answered"},
+        name={"th": "การอุทธรณ์ที่ได้รับคำตอบ", "en": "Appeals answered"},
         definition={
             "th": "ร้อยละของการอุทธรณ์คำวินิจฉัยที่ได้รับคำตอบภายในระยะเวลาที่กฎหมายกำหนด",
             "en": "Of the appeals against decisions, the percentage answered within the time "
@@ -1379,8 +1379,8 @@ INDICATORS: tuple[Indicator, ...] = (
             "en": "Equity across regions and age groups",
         },
         definition={
-            "th": "คำขอที่มีคำวินิจฉัยในช่วงเวลานี้ จัดกลุ่มตามจังหวัดที่อยู่ของผู้ยื่นคำขอ และแยกตามกลุ่มอายุ "
-            "(0-17, 18-39, 40-59, 60-69, 70-79, 80 ปีขึ้นไป ณ วันยื่น) ตามที่บันทึกไว้ตอนยื่น "
+            "th": "คำขอที่มีคำวินิจฉัยในช่วงเวลานี้ จัดกลุ่มตามจังหวัดที่อยู่ของผู้ยื่นคำขอ และจัดกลุ่มอีกแบบหนึ่งตามกลุ่มอายุ "
+            "(0-17, 18-39, 40-59, 60-69, 70-79, 80 ปีขึ้นไป ณ วันยื่น) ตามที่บันทึกไว้เมื่อยื่น "
             f"เฉพาะกลุ่มที่มีคำวินิจฉัยอย่างน้อย {MIN_GROUP_DECISIONS} รายการ สำหรับการจัดกลุ่มแต่ละแบบ"
             "ที่มีกลุ่มดังกล่าวอย่างน้อยสองกลุ่ม นำร้อยละการอนุมัติที่ต่ำที่สุดเป็นร้อยละของที่สูงที่สุด "
             "และมัธยฐานจำนวนวันจนได้คำวินิจฉัยที่น้อยที่สุดเป็นร้อยละของที่มากที่สุด (เท่ากัน = 100) "
@@ -1436,7 +1436,7 @@ INDICATORS: tuple[Indicator, ...] = (
         principle="decentralization",
         name={"th": "การมอบอำนาจ", "en": "Delegated decisions"},
         definition={
-            "th": "ร้อยละของบริการที่มอบอำนาจการวินิจฉัยให้หน่วยงานระดับพื้นที่",
+            "th": "ร้อยละของบริการที่มอบอำนาจการวินิจฉัยให้หน่วยงานระดับท้องถิ่นหรือระดับภูมิภาค",
             "en": "Of the services, the percentage whose decisions are delegated to local or "
             "regional offices.",
         },

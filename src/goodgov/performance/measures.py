@@ -371,8 +371,8 @@ MEASURES: tuple[Measure, ...] = (
         code="sla_days",
         name={"th": "มาตรฐานเวลาให้บริการ", "en": "Service level target"},
         definition={
-            "th": "เป้าหมายระยะเวลาให้บริการเป็นวัน (ค่าสูงสุด) ของคำขอที่วินิจฉัยในเดือน "
-            "เฉพาะคำขอที่บันทึกเป้าหมายไว้ตอนยื่น",
+            "th": "มาตรฐานเวลาให้บริการเป็นจำนวนวัน (ค่าสูงสุด) ของคำขอที่วินิจฉัยในเดือน "
+            "เฉพาะคำขอที่บันทึกมาตรฐานเวลาไว้เมื่อยื่น",
             "en": "The service level target in days (the longest) of the applications "
             "decided in the month, where the submission recorded one.",
         },
@@ -385,8 +385,8 @@ MEASURES: tuple[Measure, ...] = (
         code="within_sla",
         name={"th": "วินิจฉัยภายในมาตรฐานเวลา", "en": "Decided within the service level"},
         definition={
-            "th": "สัดส่วนของคำขอที่วินิจฉัยในเดือนซึ่งวินิจฉัยไม่เกินเป้าหมายมาตรฐานเวลา "
-            "เฉพาะคำขอที่บันทึกเป้าหมายไว้ตอนยื่น",
+            "th": "สัดส่วนของคำขอที่วินิจฉัยในเดือนซึ่งวินิจฉัยไม่เกินมาตรฐานเวลาให้บริการ "
+            "เฉพาะคำขอที่บันทึกมาตรฐานเวลาไว้เมื่อยื่น",
             "en": "Of the applications decided in the month whose submission recorded a "
             "service level target, the share decided by it.",
         },
@@ -399,7 +399,7 @@ MEASURES: tuple[Measure, ...] = (
         code="backlog",
         name={"th": "คำขอค้างดำเนินการสิ้นเดือน", "en": "Backlog at month end"},
         definition={
-            "th": "จำนวนคำขอที่ยื่นแล้วแต่ยังไม่มีคำวินิจฉัยหรือถอนคำขอ ณ สิ้นเดือน",
+            "th": "จำนวนคำขอที่ยื่นแล้ว แต่ ณ สิ้นเดือนยังไม่มีคำวินิจฉัยและยังไม่ได้ถอนคำขอ",
             "en": "Applications submitted but neither decided nor withdrawn at the end of "
             "the month.",
         },
@@ -443,7 +443,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         code="satisfaction_answers",
-        name={"th": "จำนวนผู้ตอบแบบสำรวจความพึงพอใจ", "en": "Satisfaction answers"},
+        name={"th": "จำนวนคำตอบแบบสำรวจความพึงพอใจ", "en": "Satisfaction answers"},
         definition={
             "th": "จำนวนคำตอบแบบสำรวจความพึงพอใจในเดือน (เหตุการณ์ case.rated)",
             "en": "Answers to the satisfaction question in the month (case.rated events).",
