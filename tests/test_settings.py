@@ -103,20 +103,73 @@ def test_blank_variables_mean_their_defaults(tmp_path: Path) -> None:
     # given: variables left empty, as a systemd unit or a compose file often leaves them
     env = {"GOODGOV_DATA_DIR": str(tmp_path)}
     env |= dict.fromkeys(
-        ["GOODGOV_ALLOWED_HOSTS", "GOODGOV_DB_CONN_MAX_AGE", "GOODGOV_UPLOAD_MAX_BYTES"], " "
+        [
+            "GOODGOV_ALLOWED_HOSTS",
+            "GOODGOV_DB_CONN_MAX_AGE",
+            "GOODGOV_UPLOAD_MAX_BYTES",
+            "GOODGOV_BASE_URL",
+            "GOODGOV_FROM_EMAIL",
+            "GOODGOV_EMAIL_URL",
+            "GOODGOV_EMAIL_DELIVERY",
+            "GOODGOV_TASKS_BACKEND",
+            "GOODGOV_SECRET_KEY",
+            "GOODGOV_EXCHANGE_TRACKER_TIMEOUT",
+        ],
+        " ",
     )
     code = (
         "from django.conf import settings as s; "
         "print(s.ALLOWED_HOSTS, s.DATABASES['default']['CONN_MAX_AGE'], "
-        "s.GOODGOV_UPLOAD_MAX_BYTES)"
+        "s.GOODGOV_UPLOAD_MAX_BYTES, s.BASE_URL, s.DEFAULT_FROM_EMAIL, "
+        "s.EMAIL_BACKEND.rsplit('.', 2)[1], s.GOODGOV_EMAIL_DELIVERY, "
+        "s.TASKS['default']['BACKEND'].rsplit('.', 1)[1], len(s.SECRET_KEY) >= 50, "
+        "s.GOODGOV_EXCHANGE_TRACKER_TIMEOUT)"
     )
 
     # when
     result = run_goodgov("shell", "--no-imports", "-c", code, env=env)
 
-    # then
+    # then: each as if it were not set (the secret key generated and kept)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["['127.0.0.1',", "'localhost']", "60", "10485760"]
+    assert result.stdout.split() == [
+        "['127.0.0.1',",
+        "'localhost']",
+        "60",
+        "10485760",
+        "http://127.0.0.1:8000",
+        "no-reply@goodgov.invalid",
+        "filebased",
+        "now",
+        "ImmediateBackend",
+        "True",
+        "2.0",
+    ]
+
+
+def test_the_exchange_limits_of_the_data_use_tracker_come_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "GOODGOV_DATA_DIR": str(tmp_path),
+        "GOODGOV_EXCHANGE_TRACKER_TIMEOUT": "1.5",
+        "GOODGOV_EXCHANGE_TRACKER_BUDGET": "4",
+    }
+    code = (
+        "from goodgov.exchange import remote_uses as r; "
+        "print(r._setting('TIMEOUT', r.TIMEOUT), r._setting('BUDGET', r.BUDGET))"
+    )
+    result = run_goodgov("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1.5", "4.0"]
+
+
+def test_an_smtp_address_with_a_bad_port_is_refused_naming_the_variable(tmp_path: Path) -> None:
+    result = run_goodgov(
+        "check",
+        env={"GOODGOV_DATA_DIR": str(tmp_path), "GOODGOV_EMAIL_URL": "smtp://mail:twenty-five"},
+    )
+    assert result.returncode != 0
+    assert "GOODGOV_EMAIL_URL must be smtp://host[:port]" in result.stderr
 
 
 def test_a_number_that_is_not_one_is_refused_naming_the_variable(tmp_path: Path) -> None:

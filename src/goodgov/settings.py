@@ -44,13 +44,13 @@ def _env_number(name: str, default: float, kind: type = int) -> Any:
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
-DATA_DIR = Path(os.environ.get("GOODGOV_DATA_DIR") or (REPO_DIR / "var")).resolve()
+DATA_DIR = Path(_env("GOODGOV_DATA_DIR") or (REPO_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
     """The configured key, or one generated once and kept (mode 0600) under the data dir."""
-    configured = os.environ.get("GOODGOV_SECRET_KEY")
+    configured = _env("GOODGOV_SECRET_KEY")
     if configured:
         return configured
     path = DATA_DIR / "secret_key"
@@ -82,8 +82,8 @@ DEBUG = _env_bool("GOODGOV_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in _env("GOODGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
-BASE_URL = os.environ.get("GOODGOV_BASE_URL", "http://127.0.0.1:8000")
-SERVICES_DIR = Path(os.environ.get("GOODGOV_SERVICES_DIR") or (REPO_DIR / "services"))
+BASE_URL = _env("GOODGOV_BASE_URL", "http://127.0.0.1:8000")
+SERVICES_DIR = Path(_env("GOODGOV_SERVICES_DIR") or (REPO_DIR / "services"))
 
 INSTALLED_APPS = [
     "goodgov.core",
@@ -158,7 +158,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("GOODGOV_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodgov.sqlite3'}",
+        _env("GOODGOV_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodgov.sqlite3'}",
         conn_max_age=_env_number("GOODGOV_DB_CONN_MAX_AGE", 60),
     )
 }
@@ -305,7 +305,7 @@ GOODGOV_UPLOAD_MAX_BYTES = _env_number("GOODGOV_UPLOAD_MAX_BYTES", 10 * 1024 * 1
 # All of one case's evidence together, and the clamd socket that scans every upload
 # (off when unset; docs/documents.md). Signing keys are read by goodgov.documents.pki.
 GOODGOV_CASE_UPLOAD_MAX_BYTES = _env_number("GOODGOV_CASE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
-GOODGOV_CLAMD_SOCKET = os.environ.get("GOODGOV_CLAMD_SOCKET") or None
+GOODGOV_CLAMD_SOCKET = _env("GOODGOV_CLAMD_SOCKET") or None
 # The largest request body taken at all (goodgov.core.limits); unset: one case's uploads
 # together and a mebibyte for the form.
 GOODGOV_REQUEST_MAX_BYTES = _env_number("GOODGOV_REQUEST_MAX_BYTES", 0) or None
@@ -313,12 +313,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_SUBJECT_PREFIX = "[goodgov] "
-DEFAULT_FROM_EMAIL = os.environ.get("GOODGOV_FROM_EMAIL", "no-reply@goodgov.invalid")
-_email_url = os.environ.get("GOODGOV_EMAIL_URL", "")
+DEFAULT_FROM_EMAIL = _env("GOODGOV_FROM_EMAIL", "no-reply@goodgov.invalid")
+_email_url = _env("GOODGOV_EMAIL_URL")
 if _email_url.startswith("smtp://"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST, _sep, _port = _email_url[len("smtp://") :].partition(":")
-    EMAIL_PORT = int(_port or 25)
+    try:
+        EMAIL_PORT = int(_port or 25)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GOODGOV_EMAIL_URL must be smtp://host[:port], not {_email_url!r}"
+        ) from None
 else:
     # Local default: each email is written as a file under the data dir.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -326,15 +331,13 @@ else:
 # How the email copy of an in-app message goes out: "now", a task enqueued as the change
 # commits; or "outbox", left for `goodgov mail send --follow`, which sends them in batches
 # (docs/operations.md). `goodgov mail send` also retries copies that failed.
-GOODGOV_EMAIL_DELIVERY = os.environ.get("GOODGOV_EMAIL_DELIVERY", "now").strip().lower()
+GOODGOV_EMAIL_DELIVERY = _env("GOODGOV_EMAIL_DELIVERY", "now").lower()
 if GOODGOV_EMAIL_DELIVERY not in ("now", "outbox"):
-    raise ValueError("GOODGOV_EMAIL_DELIVERY must be 'now' or 'outbox'")
+    raise ImproperlyConfigured("GOODGOV_EMAIL_DELIVERY must be 'now' or 'outbox'")
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "GOODGOV_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
+        "BACKEND": _env("GOODGOV_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     }
 }
 
@@ -347,14 +350,15 @@ LOGGING = {
 
 # --- goodgov.exchange: data exchange between nodes (see docs/exchange.md) ---
 # This node's name in the directory (the keyid of its signatures); default: BASE_URL's host.
-GOODGOV_EXCHANGE_NODE = os.environ.get("GOODGOV_EXCHANGE_NODE", "")
+GOODGOV_EXCHANGE_NODE = _env("GOODGOV_EXCHANGE_NODE")
 # Its Ed25519 key as a signed-note signer key; default: made once as DATA_DIR/exchange.key.
-GOODGOV_EXCHANGE_KEY = os.environ.get("GOODGOV_EXCHANGE_KEY", "")
+GOODGOV_EXCHANGE_KEY = _env("GOODGOV_EXCHANGE_KEY")
 # The agency code the node acts for (events are recorded under it).
-GOODGOV_EXCHANGE_AGENCY = os.environ.get("GOODGOV_EXCHANGE_AGENCY", "")
+GOODGOV_EXCHANGE_AGENCY = _env("GOODGOV_EXCHANGE_AGENCY")
 # The directory of nodes (YAML or JSON file); empty: no other nodes known.
-GOODGOV_EXCHANGE_DIRECTORY = os.environ.get("GOODGOV_EXCHANGE_DIRECTORY", "")
-# The data services this node serves (comma-separated).
+GOODGOV_EXCHANGE_DIRECTORY = _env("GOODGOV_EXCHANGE_DIRECTORY")
+# The data services this node serves (comma-separated). Unlike the other variables, set
+# but empty means none (a node that only asks), unset the two registries.
 GOODGOV_EXCHANGE_SERVICES = [
     s.strip()
     for s in os.environ.get("GOODGOV_EXCHANGE_SERVICES", "population,welfare").split(",")
@@ -364,4 +368,8 @@ GOODGOV_EXCHANGE_MAX_SKEW = _env_number("GOODGOV_EXCHANGE_MAX_SKEW", 30)  # seco
 GOODGOV_EXCHANGE_TIMEOUT = _env_number("GOODGOV_EXCHANGE_TIMEOUT", 5, float)  # seconds
 GOODGOV_EXCHANGE_RETRIES = _env_number("GOODGOV_EXCHANGE_RETRIES", 2)  # reads only
 GOODGOV_EXCHANGE_BACKOFF = _env_number("GOODGOV_EXCHANGE_BACKOFF", 0.2, float)  # seconds
+# A person's "who used my data" page asks every other node: each within this many seconds,
+# all of them within the budget (exchange/remote_uses.py).
+GOODGOV_EXCHANGE_TRACKER_TIMEOUT = _env_number("GOODGOV_EXCHANGE_TRACKER_TIMEOUT", 2, float)
+GOODGOV_EXCHANGE_TRACKER_BUDGET = _env_number("GOODGOV_EXCHANGE_TRACKER_BUDGET", 5, float)
 # --- end goodgov.exchange ---
