@@ -23,8 +23,8 @@ DEFAULT_RETENTION_DAYS = 3650
 #: A public service is an agency's task in the public interest or its official authority.
 DEFAULT_BASIS = "pdpa-24-4"
 
-#: Defaults for services whose definitions cannot carry a ``privacy`` block yet. The
-#: PDPA requests are the agency's legal obligation (PDPA sections 30 to 33).
+# A definition's ``privacy`` block overrides these defaults (``terms`` below); the PDPA
+# request services declare their own basis there (pdpa-24-6, legal obligation).
 
 ACCOUNT_DATA = _(
     "Your account details: name, national ID number, email address and mobile phone number"
