@@ -73,9 +73,13 @@ def valid(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if schema.get("format") == "date-time":
         return st.just("2026-11-24T10:00:00+07:00")
     if "pattern" in schema:
-        most = schema.get("maxLength", 10**6)
-        return st.from_regex(schema["pattern"]).filter(lambda text: len(text) <= most)
-    return st.text(string.ascii_letters + "ก่ข", max_size=schema.get("maxLength", 20))
+        least, most = schema.get("minLength", 0), schema.get("maxLength", 10**6)
+        return st.from_regex(schema["pattern"]).filter(lambda text: least <= len(text) <= most)
+    return st.text(
+        string.ascii_letters + "ก่ข",
+        min_size=schema.get("minLength", 0),
+        max_size=schema.get("maxLength", 20),
+    )
 
 
 def just_outside(schema: dict[str, Any]) -> list[Any]:

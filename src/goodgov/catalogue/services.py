@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from goodgov import ledger
 from goodgov.agencies.models import Agency
+from goodgov.catalogue.events import REASON_MAX
 from goodgov.catalogue.models import Service, ServiceVersion
 from goodgov.catalogue.validation import (
     DefinitionError,
@@ -37,12 +38,18 @@ __all__ = [
     "definition_digest",
     "read_definition",
     "service_publish",
+    "service_reopen",
+    "service_withdraw",
 ]
 
 NEW = "new"
 NEW_VERSION = "new version"
 UNCHANGED = "unchanged"
 RESTORED = "restored"
+
+
+class ServiceStateError(ValueError):
+    """The service cannot be withdrawn or reopened as asked (the message says why)."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -223,3 +230,61 @@ def catalogue_load(*, actor: Any, directory: Path) -> LoadResult:
             version, status = _publish(actor=actor, definition=definition, source=path.name)
             outcomes.append(LoadOutcome(version.service.code, status, version.number))
     return LoadResult(outcomes)
+
+
+def _locked_service(code: str) -> Service:
+    service = Service.objects.select_for_update().select_related("agency").filter(code=code).first()
+    if service is None:
+        raise ServiceStateError(f"no service has the code '{code}'")
+    return service
+
+
+@transaction.atomic
+def service_withdraw(*, actor: Any, code: str, reason: str) -> Service:
+    """Stop the service taking applications, and record ``service.withdrawn`` with the
+    reason, which is public: the people who used the service may ask why it is gone.
+
+    Its pages leave the catalogue and answer 404, drafts can no longer be submitted, and
+    the cases already submitted go on to their decisions under their versions. Loading
+    its definition again publishes versions but does not reopen it:
+    :func:`service_reopen` does. Raises :class:`ServiceStateError`.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ServiceStateError("give the reason for withdrawing the service (it is public)")
+    if len(reason) > REASON_MAX:
+        raise ServiceStateError(f"the reason takes at most {REASON_MAX} characters")
+    service = _locked_service(code)
+    if not service.active:
+        raise ServiceStateError(f"'{code}' is already withdrawn")
+    service.active = False
+    service.save(update_fields=["active", "updated_at"])
+    ledger.record(
+        actor=actor,
+        action="service.withdrawn",
+        subject=service,
+        agency=service.agency,
+        public={"service": service.code, "agency": service.agency.code, "reason": reason},
+    )
+    return service
+
+
+@transaction.atomic
+def service_reopen(*, actor: Any, code: str) -> Service:
+    """Take applications for a withdrawn service again, under its current version, and
+    record ``service.reopened``. Raises :class:`ServiceStateError`."""
+    service = _locked_service(code)
+    if service.active:
+        raise ServiceStateError(f"'{code}' is not withdrawn")
+    if service.current_id is None:
+        raise ServiceStateError(f"'{code}' has no published version to reopen with")
+    service.active = True
+    service.save(update_fields=["active", "updated_at"])
+    ledger.record(
+        actor=actor,
+        action="service.reopened",
+        subject=service,
+        agency=service.agency,
+        public={"service": service.code, "agency": service.agency.code},
+    )
+    return service

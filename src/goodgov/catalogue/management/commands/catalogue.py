@@ -1,7 +1,11 @@
-"""``goodgov catalogue load [--dir DIR]``: publish the service definitions in ``services/``.
+"""``goodgov catalogue ACTION``: the service catalogue.
 
-All or nothing: if any file has a problem, nothing is published, every problem is
-printed to stderr as ``file: field: message``, and the command exits non-zero.
+- ``load [--dir DIR]``: publish the service definitions in ``services/``. All or
+  nothing: if any file has a problem, nothing is published, every problem is printed to
+  stderr as ``file: field: message``, and the command exits non-zero.
+- ``withdraw CODE --reason TEXT``: the service stops taking applications
+  (``service.withdrawn``, the reason public); submitted cases go on.
+- ``reopen CODE``: a withdrawn service takes applications again (``service.reopened``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from goodgov.catalogue.services import DefinitionError, catalogue_load
+from goodgov.catalogue.services import (
+    DefinitionError,
+    ServiceStateError,
+    catalogue_load,
+    service_reopen,
+    service_withdraw,
+)
 
 
 class Command(BaseCommand):
@@ -33,9 +43,36 @@ class Command(BaseCommand):
             help="Directory of service definitions (default: settings.SERVICES_DIR).",
         )
 
+        withdraw = actions.add_parser(
+            "withdraw",
+            help="Stop a service taking applications (submitted cases go on).",
+        )
+        withdraw.add_argument("code", help="the service's code")
+        withdraw.add_argument(
+            "--reason", required=True, help="why, in a sentence: it is published in the ledger"
+        )
+        reopen = actions.add_parser(
+            "reopen", help="Take applications for a withdrawn service again."
+        )
+        reopen.add_argument("code", help="the service's code")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":
             self._load(Path(options.get("directory") or settings.SERVICES_DIR))
+            return
+        try:
+            if options["action"] == "withdraw":
+                service = service_withdraw(
+                    actor=None, code=options["code"], reason=options["reason"]
+                )
+                self.stdout.write(
+                    f"{service.code}: withdrawn; its submitted cases go on to their decisions."
+                )
+            else:
+                service = service_reopen(actor=None, code=options["code"])
+                self.stdout.write(f"{service.code}: taking applications again.")
+        except ServiceStateError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _load(self, directory: Path) -> None:
         try:
