@@ -242,3 +242,32 @@ def test_satisfaction_waits_when_only_another_agency_has_answers(
     # then
     assert not statuses["O16"].met
     assert statuses["O16"].waiting
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read {path}: No such file or directory"),
+        ("dir", "cannot read {path}: Is a directory"),
+        (b"year: \xae\xff", "not UTF-8 text (byte 6 cannot be read)"),
+        ("year: 2569\ngroups: [unclosed\n", "not valid YAML: "),
+    ],
+    ids=["missing", "a directory", "not UTF-8", "not YAML"],
+)
+def test_a_file_that_cannot_be_read_as_a_checklist_is_named_without_a_traceback(
+    db, tmp_path, content, message
+):
+    # given
+    path = tmp_path / "ita.yaml"
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    # when
+    with pytest.raises(CommandError) as failed:
+        call_command("governance", "ita-load", str(path), stdout=io.StringIO())
+    # then
+    assert message.format(path=path) in str(failed.value)
+    assert not ItaChecklist.objects.exists()

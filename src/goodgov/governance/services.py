@@ -28,7 +28,12 @@ def ita_checklist_load(
     Loading again updates titles and groups, adds new items and removes items no longer in
     the file that nobody has answered (an answered item stays: its answer is evidence).
     """
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"not UTF-8 text (byte {exc.start} cannot be read)") from exc
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"not valid YAML: {exc}") from exc
     year = _check_checklist(data, year)
     valid_kinds = set(Agency.Kind.values)
     kinds = list(kinds or data.get("kinds") or Agency.Kind.values)

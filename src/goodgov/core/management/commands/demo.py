@@ -27,6 +27,7 @@ from goodgov.accounts.selectors import user_by_phone
 from goodgov.accounts.services import user_register, user_totp_activate
 from goodgov.agencies.models import Agency
 from goodgov.agencies.services import agency_create, membership_grant
+from goodgov.core.arguments import at_least
 
 PASSWORD = "goodgov-demo-2568"
 
@@ -203,7 +204,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--people",
-            type=int,
+            type=at_least(0),
             default=1000,
             help="Synthetic people in the demo population registry (default 1,000).",
         )

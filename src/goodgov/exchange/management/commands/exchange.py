@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from goodgov.core import national_id
+from goodgov.core.arguments import at_least
 from goodgov.exchange import client, directory, errors, services, synthetic
 from goodgov.exchange.models import AccessRight
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         people = sub.add_parser("people", help="Generate synthetic people in the registries.")
-        people.add_argument("--count", type=int, default=1000)
+        people.add_argument("--count", type=at_least(0), default=1000)
         people.add_argument("--seed", type=int, default=2568)
         people.add_argument("--registries", default="population,welfare")
         people.add_argument("--batch", type=int, default=5000)

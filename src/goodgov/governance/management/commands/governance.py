@@ -32,6 +32,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             problems = "\n".join(f"  {options['file']}: {m}" for m in exc.messages)
             raise CommandError(f"nothing was loaded:\n{problems}") from exc
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from exc
         for checklist in loaded:
             self.stdout.write(
                 f"ITA {checklist.year} {checklist.agency_kind}: {checklist.items.count()} items"

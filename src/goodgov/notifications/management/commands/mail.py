@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from goodgov.core.arguments import at_least, more_than
 from goodgov.notifications import tasks
 
 
@@ -19,11 +20,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         send = sub.add_parser("send", help="Send waiting copies, once or continuously.")
         send.add_argument("--follow", action="store_true", help="Keep sending every interval.")
-        send.add_argument("--interval", type=float, default=1.0, help="Seconds between sweeps.")
-        send.add_argument("--batch", type=int, default=tasks.BATCH, help="Copies per batch.")
+        send.add_argument(
+            "--interval", type=more_than(0), default=1.0, help="Seconds between sweeps."
+        )
+        send.add_argument(
+            "--batch", type=at_least(1), default=tasks.BATCH, help="Copies per batch."
+        )
         send.add_argument(
             "--older-than",
-            type=float,
+            type=at_least(0, float),
             help="Only messages at least this many seconds old (default: 0 with outbox "
             "delivery; 300 with 'now' delivery, so as not to race the task sending a new one).",
         )
