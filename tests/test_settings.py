@@ -23,29 +23,21 @@ def run_goodgov(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     )
 
 
-def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"GOODGOV_SSL_REDIRECT": "0"}],
+    ids=["redirecting to HTTPS", "behind a proxy that redirects"],
+)
+def test_production_settings_pass_the_deployment_checks(
+    tmp_path: Path, extra: dict[str, str]
+) -> None:
     # given
     env = {
         "GOODGOV_PRODUCTION": "1",
         "GOODGOV_DATA_DIR": str(tmp_path),
         "GOODGOV_ALLOWED_HOSTS": "services.example.go.th",
         "GOODGOV_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
-    }
-    # when
-    result = run_goodgov("check", "--deploy", "--fail-level", "WARNING", env=env)
-    # then
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
-
-
-def test_behind_a_proxy_that_redirects_the_deployment_checks_still_pass(tmp_path: Path) -> None:
-    # given: production settings, the HTTPS redirect left to the proxy in front
-    env = {
-        "GOODGOV_PRODUCTION": "1",
-        "GOODGOV_SSL_REDIRECT": "0",
-        "GOODGOV_DATA_DIR": str(tmp_path),
-        "GOODGOV_ALLOWED_HOSTS": "services.example.go.th",
-        "GOODGOV_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
+        **extra,
     }
     # when
     result = run_goodgov("check", "--deploy", "--fail-level", "WARNING", env=env)

@@ -257,16 +257,7 @@ def service_withdraw(*, actor: Any, code: str, reason: str) -> Service:
     service = _locked_service(code)
     if not service.active:
         raise ServiceStateError(f"'{code}' is already withdrawn")
-    service.active = False
-    service.save(update_fields=["active", "updated_at"])
-    ledger.record(
-        actor=actor,
-        action="service.withdrawn",
-        subject=service,
-        agency=service.agency,
-        public={"service": service.code, "agency": service.agency.code, "reason": reason},
-    )
-    return service
+    return _set_active(actor, service, False, "service.withdrawn", reason=reason)
 
 
 @transaction.atomic
@@ -278,13 +269,18 @@ def service_reopen(*, actor: Any, code: str) -> Service:
         raise ServiceStateError(f"'{code}' is not withdrawn")
     if service.current_id is None:
         raise ServiceStateError(f"'{code}' has no published version to reopen with")
-    service.active = True
+    return _set_active(actor, service, True, "service.reopened")
+
+
+def _set_active(actor: Any, service: Service, active: bool, action: str, **facts: str) -> Service:
+    """Open or close the (locked) service and record ``action`` with ``facts``."""
+    service.active = active
     service.save(update_fields=["active", "updated_at"])
     ledger.record(
         actor=actor,
-        action="service.reopened",
+        action=action,
         subject=service,
         agency=service.agency,
-        public={"service": service.code, "agency": service.agency.code},
+        public={"service": service.code, "agency": service.agency.code, **facts},
     )
     return service
