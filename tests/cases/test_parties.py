@@ -34,6 +34,22 @@ def _state(case: Case) -> tuple[Any, ...]:
     return case.state, case.assignee_id, case.decided_at, Event.objects.count()
 
 
+def _submitted_with_a_file(applicant: Any, service_version: Any) -> tuple[Case, Evidence]:
+    """A case ``applicant`` submitted with a floor plan uploaded, and that file."""
+    case = services.case_start(
+        actor=applicant, applicant=applicant, service=service_version.service
+    )
+    upload = SimpleUploadedFile("plan.png", PNG, content_type="image/png")
+    services.case_save_draft(
+        actor=applicant,
+        case=case,
+        answers=dict(ANSWERS),
+        uploads={"floor_plan": (upload, "image/png")},
+    )
+    services.case_submit(actor=applicant, case=case, declaration=True)
+    return case, Evidence.objects.get(case=case)
+
+
 def test_an_officer_cannot_claim_or_decide_their_own_application(
     agency: Any, service_version: Any, as_user: Any, clerk: Any
 ) -> None:
@@ -133,18 +149,7 @@ def test_evidence_is_opened_only_by_officers_working_the_case_and_each_look_is_r
     as_user: Any,
 ) -> None:
     # given: a submitted case with an uploaded file
-    case = services.case_start(
-        actor=citizen_a, applicant=citizen_a, service=service_version.service
-    )
-    upload = SimpleUploadedFile("plan.png", PNG, content_type="image/png")
-    services.case_save_draft(
-        actor=citizen_a,
-        case=case,
-        answers=dict(ANSWERS),
-        uploads={"floor_plan": (upload, "image/png")},
-    )
-    services.case_submit(actor=citizen_a, case=case, declaration=True)
-    item = Evidence.objects.get(case=case)
+    _case, item = _submitted_with_a_file(citizen_a, service_version)
     url = reverse("documents:evidence", kwargs={"evidence_id": item.uuid})
 
     # when
@@ -175,18 +180,7 @@ def test_the_case_page_links_evidence_only_for_officers_who_may_open_it(
     service_version: Any, citizen_a: Any, clerk: Any, agency_admin: Any, as_user: Any
 ) -> None:
     # given: a submitted case with a file
-    case = services.case_start(
-        actor=citizen_a, applicant=citizen_a, service=service_version.service
-    )
-    upload = SimpleUploadedFile("plan.png", PNG, content_type="image/png")
-    services.case_save_draft(
-        actor=citizen_a,
-        case=case,
-        answers=dict(ANSWERS),
-        uploads={"floor_plan": (upload, "image/png")},
-    )
-    services.case_submit(actor=citizen_a, case=case, declaration=True)
-    item = Evidence.objects.get(case=case)
+    case, item = _submitted_with_a_file(citizen_a, service_version)
     link = reverse("documents:evidence", kwargs={"evidence_id": item.uuid})
     url = reverse("office:case", kwargs={"case_id": case.uuid})
 

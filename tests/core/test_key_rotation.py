@@ -82,6 +82,17 @@ def stored_token(model: type, pk: Any, column: str) -> str:
         return cursor.fetchone()[0]
 
 
+def _registry_person() -> Any:
+    """The registry's person with ``REGISTRY_ID``, born in 1950."""
+    return synthetic.given_person(
+        national_id_value=REGISTRY_ID,
+        given_th="สมหญิง",
+        family_th="ทดสอบ",
+        birth_date=synthetic.REFERENCE_DAY.replace(year=1950),
+        sex="F",
+    )
+
+
 def test_lookup_hashes_are_the_current_key_first_then_each_fallback(old_key):
     # given
     under_old = national_id.lookup_hash(ID_A)
@@ -179,13 +190,7 @@ def test_without_the_old_key_reading_fails_loudly(old_key, in_review, clerk, cit
 
 def test_a_registry_person_and_their_welfare_made_under_the_old_key_are_served(old_key):
     # given
-    person = synthetic.given_person(
-        national_id_value=REGISTRY_ID,
-        given_th="สมหญิง",
-        family_th="ทดสอบ",
-        birth_date=synthetic.REFERENCE_DAY.replace(year=1950),
-        sex="F",
-    )
+    person = _registry_person()
     synthetic.insert([person])
     welfare = WelfareRecord(
         programme="elderly-allowance", monthly_amount=700, since=person.birth_date
@@ -208,17 +213,7 @@ def test_rekey_moves_everything_to_the_new_key(old_key, in_review, clerk, citize
     # given: data and look-up hashes of every kind, made under the old key
     asked = services.case_request_info(actor=clerk, case=in_review, message="ขอเอกสาร")
     services.case_answer(actor=citizen_a, case=in_review, response="แนบแล้วค่ะ")
-    synthetic.insert(
-        [
-            synthetic.given_person(
-                national_id_value=REGISTRY_ID,
-                given_th="สมหญิง",
-                family_th="ทดสอบ",
-                birth_date=synthetic.REFERENCE_DAY.replace(year=1950),
-                sex="F",
-            )
-        ]
-    )
+    synthetic.insert([_registry_person()])
     old_a, old_registry = national_id.lookup_hash(ID_A), national_id.lookup_hash(REGISTRY_ID)
     consent = Consent.objects.create(
         person_hash=old_a,
@@ -285,17 +280,7 @@ def test_rekey_twice_changes_nothing_the_second_time(old_key, submitted):
 
 def test_rekey_keeps_a_newer_registry_salt_over_the_old_one(old_key):
     # given: the person got a salt under each key (the new one during the rotation)
-    synthetic.insert(
-        [
-            synthetic.given_person(
-                national_id_value=REGISTRY_ID,
-                given_th="สมหญิง",
-                family_th="ทดสอบ",
-                birth_date=synthetic.REFERENCE_DAY.replace(year=1950),
-                sex="F",
-            )
-        ]
-    )
+    synthetic.insert([_registry_person()])
     PersonSalt.objects.create(person_hash=national_id.lookup_hash(REGISTRY_ID), salt="o" * 64)
     rotate(old_key)
     PersonSalt.objects.create(person_hash=national_id.lookup_hash(REGISTRY_ID), salt="n" * 64)
