@@ -18,7 +18,7 @@ from goodgov.agencies import selectors, services
 from goodgov.agencies.access import agency_to_administer
 from goodgov.agencies.forms import OfficerAddForm, RoleForm
 from goodgov.agencies.models import Membership, Role
-from goodgov.core import access
+from goodgov.core import access, kept_forms
 
 RULE = "active admins of the agency in the URL only; anyone else gets 404"
 
@@ -68,10 +68,10 @@ def officer(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
     )
 
 
-@access.rule(access.AGENCY_ADMIN, RULE)
+@access.rule(access.AGENCY_ADMIN, RULE, form_page=kept_forms.HERE)
 def officer_add(request: HttpRequest, code: str) -> HttpResponse:
     agency = agency_to_administer(request.user, code)
-    form = OfficerAddForm(request.POST or None)
+    form = OfficerAddForm(kept_forms.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             added = services.officer_add(

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,7 +38,7 @@ from goodgov.cases.step_forms import (
 )
 from goodgov.catalogue.models import Service
 from goodgov.core import access as rules
-from goodgov.core import national_id
+from goodgov.core import kept_forms, national_id
 from goodgov.documents.selectors import evidence_by_item, evidence_of
 from goodgov.exchange.services import person_lookup_record, person_view_record
 
@@ -111,7 +112,27 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
 def case(request: HttpRequest, case_id: str) -> HttpResponse:
     found = access.case_for_officer(request.user, case_id)
     person_view_record(actor=request.user, case=found)  # person.viewed: on their data tracker
-    return render(request, "cases/office/case.html", _case_context(request, found))
+    return render(
+        request, "cases/office/case.html", _case_context(request, found, **_kept(request, found))
+    )
+
+
+#: The step forms of the case page: the form's name in the page, the view it is sent to.
+STEP_FORMS = {
+    "request_info_form": ("office:request_info", RequestInfoForm),
+    "approve_form": ("office:approve", ApproveForm),
+    "reject_form": ("office:reject", RejectForm),
+}
+
+
+def _kept(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """A step's form as the officer typed it before their session ended (kept_forms)."""
+    for name, (view, form_class) in STEP_FORMS.items():
+        kept = kept_forms.take(request, reverse(view, args=[case.uuid]))
+        if kept is not None:
+            messages.warning(request, kept_forms.KEPT_TYPING)
+            return {name: form_class(kept)}
+    return {}
 
 
 def _step(
@@ -166,7 +187,11 @@ def claim(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @require_POST
-@rules.rule(rules.OFFICER, "role named by the workflow's 'request_info' step, owning agency")
+@rules.rule(
+    rules.OFFICER,
+    "role named by the workflow's 'request_info' step, owning agency",
+    form_page="office:case",
+)
 def request_info(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,
@@ -180,7 +205,11 @@ def request_info(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @require_POST
-@rules.rule(rules.OFFICER, "role named by the workflow's 'approve' step, owning agency")
+@rules.rule(
+    rules.OFFICER,
+    "role named by the workflow's 'approve' step, owning agency",
+    form_page="office:case",
+)
 def approve(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,
@@ -194,7 +223,11 @@ def approve(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @require_POST
-@rules.rule(rules.OFFICER, "role named by the workflow's 'reject' step, owning agency")
+@rules.rule(
+    rules.OFFICER,
+    "role named by the workflow's 'reject' step, owning agency",
+    form_page="office:case",
+)
 def reject(request: HttpRequest, case_id: str) -> HttpResponse:
     return _step(
         request,

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +29,7 @@ from goodgov.cases.step_forms import (
 )
 from goodgov.catalogue.models import Service
 from goodgov.core import access as rules
+from goodgov.core import kept_forms
 from goodgov.documents.selectors import documents_of_case, evidence_by_item, evidence_of
 from goodgov.documents.validation import check_upload
 from goodgov.ledger import receipts
@@ -83,7 +85,11 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rules.rule(rules.SIGNED_IN, "the applicant, or the counter officer filing for them; drafts only")
+@rules.rule(
+    rules.SIGNED_IN,
+    "the applicant, or the counter officer filing for them; drafts only",
+    form_page="cases:edit",
+)
 def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     """Fill in the form; on Continue, also fetch from registries what the service takes
     from them (once-only). "Save and come back later" keeps the draft without fetching;
@@ -95,6 +101,19 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     have = {e.item for e in evidence_of(case)}
     facts = _facts(case)
     if request.method == "GET":
+        kept = kept_forms.take(request, request.path)
+        if kept is not None:
+            # Typed before their session ended (kept_forms): shown, saving nothing.
+            messages.warning(request, kept_forms.KEPT_TYPING)
+            form = application_form(
+                case.version,
+                data=kept,
+                initial=case.data,
+                existing_evidence=have,
+                mode="draft",
+                facts=facts,
+            )
+            return _render_edit(request, case, form)
         form = application_form(
             case.version, initial=case.data, existing_evidence=have, facts=facts
         )
@@ -311,7 +330,18 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_applicant(request.user, case_id)
     if case.state == State.DRAFT:
         return redirect("cases:edit", case_id=case.uuid)
-    return render(request, "cases/detail.html", _detail_context(request, case))
+    # An answer or a rating typed before their session ended (kept_forms): shown again.
+    kept_answer = kept_forms.take(request, reverse("cases:answer", args=[case.uuid]))
+    kept_rating = kept_forms.take(request, reverse("cases:rate", args=[case.uuid]))
+    if kept_answer is not None or kept_rating is not None:
+        messages.warning(request, kept_forms.KEPT_TYPING)
+    context = _detail_context(
+        request,
+        case,
+        answer_form=AnswerForm(kept_answer) if kept_answer is not None else None,
+        rating_form=RatingForm(kept_rating) if kept_rating is not None else None,
+    )
+    return render(request, "cases/detail.html", context)
 
 
 def _detail_context(
@@ -387,7 +417,11 @@ def _moved_on(request: HttpRequest, case: Case, step: str) -> HttpResponse | Non
 
 
 @require_POST
-@rules.rule(rules.SIGNED_IN, "the applicant (404 for anyone else); the service checks the step")
+@rules.rule(
+    rules.SIGNED_IN,
+    "the applicant (404 for anyone else); the service checks the step",
+    form_page="cases:detail",
+)
 def answer(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_applicant(request.user, case_id)
     if case.state == State.DRAFT:
@@ -452,7 +486,11 @@ def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @require_POST
-@rules.rule(rules.SIGNED_IN, "the applicant only, once the case is closed, once per case")
+@rules.rule(
+    rules.SIGNED_IN,
+    "the applicant only, once the case is closed, once per case",
+    form_page="cases:detail",
+)
 def rate(request: HttpRequest, case_id: str) -> HttpResponse:
     """The answer to the satisfaction question (404 for anyone but the applicant, and
     before the case is closed)."""

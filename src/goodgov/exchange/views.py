@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from goodgov.catalogue import selectors as catalogue_selectors
 from goodgov.core import access as core_access
+from goodgov.core import kept_forms
 from goodgov.exchange import (
     access,
     breach,
@@ -183,10 +184,10 @@ def breaches(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core_access.rule(core_access.AGENCY_ADMIN, DPO_RULE)
+@core_access.rule(core_access.AGENCY_ADMIN, DPO_RULE, form_page=kept_forms.HERE)
 def breach_new(request: HttpRequest, code: str) -> HttpResponse:
     agency = access.agency_for_dpo(request.user, code)
-    form = BreachForm(request.POST or None)
+    form = BreachForm(kept_forms.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             found = breach.breach_record(actor=request.user, agency=agency, **form.cleaned_data)
@@ -211,11 +212,11 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@core_access.rule(core_access.AGENCY_ADMIN, DPO_RULE)
+@core_access.rule(core_access.AGENCY_ADMIN, DPO_RULE, form_page=kept_forms.HERE)
 def breach_detail(request: HttpRequest, code: str, breach_id: Any) -> HttpResponse:
     agency = access.agency_for_dpo(request.user, code)
     found = access.breach_for_dpo(agency, breach_id)
-    form = NotifyForm(request.POST or None)
+    form = NotifyForm(kept_forms.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             breach.breach_notify(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from goodgov.agencies.access import can_administer
-from goodgov.core import access
+from goodgov.core import access, kept_forms
 from goodgov.governance import access as governance_access
 from goodgov.governance import indicators, maturity, periods, selectors, services
 from goodgov.governance.forms import ItaAnswerForm
@@ -68,7 +68,11 @@ def ita(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
-@access.rule(access.AGENCY_ADMIN, "active admins of the agency in the URL only; others get 404")
+@access.rule(
+    access.AGENCY_ADMIN,
+    "active admins of the agency in the URL only; others get 404",
+    form_page=kept_forms.HERE,
+)
 def ita_answer(request: HttpRequest, code: str, year: int, item: str) -> HttpResponse:
     agency = governance_access.agency_to_answer_ita(request.user, code)
     found = selectors.ita_item(agency, year, item)
@@ -76,7 +80,7 @@ def ita_answer(request: HttpRequest, code: str, year: int, item: str) -> HttpRes
         raise Http404
     current = selectors.ita_answer(agency, found)
     initial = {"url": current.url, "evidence": current.evidence} if current else None
-    form = ItaAnswerForm(request.POST or None, initial=initial)
+    form = ItaAnswerForm(kept_forms.posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.ita_item_answer(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from goodgov.core import access as rules
+from goodgov.core import kept_forms
 from goodgov.performance import access, costs
 from goodgov.performance.forms import CostForm
 from goodgov.performance.models import ServiceCost
@@ -36,10 +37,14 @@ def _entered(agency: Any) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
-@rules.rule(rules.AGENCY_ADMIN, "administrators of the agency; anyone else gets 404")
+@rules.rule(
+    rules.AGENCY_ADMIN,
+    "administrators of the agency; anyone else gets 404",
+    form_page=kept_forms.HERE,
+)
 def agency_costs(request: HttpRequest, code: str) -> HttpResponse:
     agency = access.agency_to_cost(request.user, code)
-    form = CostForm(request.POST or None, agency=agency)
+    form = CostForm(kept_forms.posted(request), agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
             cost = costs.service_cost_set(actor=request.user, **form.service_arguments())

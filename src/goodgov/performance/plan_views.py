@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from goodgov.agencies.models import Agency
 from goodgov.core import access as rules
-from goodgov.core import thai
+from goodgov.core import kept_forms, thai
 from goodgov.performance import access, plans, services
 from goodgov.performance.forms import (
     IndicatorForm,
@@ -301,10 +301,14 @@ def report_pdf(request: HttpRequest, plan_id: int, year: int, period: str) -> Ht
 # Building the plan (agency administrators) ------------------------------------------
 
 
-@rules.rule(rules.AGENCY_ADMIN, "administrators of the agency in the URL; anyone else gets 404")
+@rules.rule(
+    rules.AGENCY_ADMIN,
+    "administrators of the agency in the URL; anyone else gets 404",
+    form_page=kept_forms.HERE,
+)
 def plan_create(request: HttpRequest, code: str) -> HttpResponse:
     agency: Agency = access.agency_to_plan(request.user, code)
-    form = PlanForm(request.POST or None)
+    form = PlanForm(kept_forms.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(
@@ -325,10 +329,10 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@rules.rule(rules.AGENCY_ADMIN, MANAGE)
+@rules.rule(rules.AGENCY_ADMIN, MANAGE, form_page=kept_forms.HERE)
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.plan_to_manage(request.user, plan_id)
-    form = PlanForm(request.POST or None, initial=PlanForm.initial_for(plan))
+    form = PlanForm(kept_forms.posted(request), initial=PlanForm.initial_for(plan))
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(actor=request.user, plan=plan, **form.service_arguments())
@@ -347,10 +351,10 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@rules.rule(rules.AGENCY_ADMIN, MANAGE)
+@rules.rule(rules.AGENCY_ADMIN, MANAGE, form_page=kept_forms.HERE)
 def objective_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.plan_to_manage(request.user, plan_id)
-    form = ObjectiveForm(request.POST or None)
+    form = ObjectiveForm(kept_forms.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.objective_add(actor=request.user, plan=plan, **form.cleaned_data)
@@ -369,11 +373,11 @@ def objective_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@rules.rule(rules.AGENCY_ADMIN, MANAGE)
+@rules.rule(rules.AGENCY_ADMIN, MANAGE, form_page=kept_forms.HERE)
 def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = access.objective_to_manage(request.user, objective_id)
     form = ObjectiveForm(
-        request.POST or None,
+        kept_forms.posted(request),
         initial={
             "number": objective.number,
             "name_th": objective.name_th,
@@ -407,11 +411,11 @@ def _indicator_arguments(form: IndicatorForm) -> dict[str, Any]:
     return data
 
 
-@rules.rule(rules.AGENCY_ADMIN, MANAGE)
+@rules.rule(rules.AGENCY_ADMIN, MANAGE, form_page=kept_forms.HERE)
 def indicator_add(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = access.objective_to_manage(request.user, objective_id)
     agency = objective.plan.agency
-    form = IndicatorForm(request.POST or None, agency=agency)
+    form = IndicatorForm(kept_forms.posted(request), agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.indicator_add(
@@ -432,12 +436,12 @@ def indicator_add(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
 
 
-@rules.rule(rules.AGENCY_ADMIN, MANAGE)
+@rules.rule(rules.AGENCY_ADMIN, MANAGE, form_page=kept_forms.HERE)
 def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_to_manage(request.user, indicator_id)
     plan = indicator.objective.plan
     form = IndicatorForm(
-        request.POST or None, agency=plan.agency, initial=IndicatorForm.initial_for(indicator)
+        kept_forms.posted(request), agency=plan.agency, initial=IndicatorForm.initial_for(indicator)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -459,11 +463,11 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     )
 
 
-@rules.rule(rules.AGENCY_ADMIN, MANAGE)
+@rules.rule(rules.AGENCY_ADMIN, MANAGE, form_page=kept_forms.HERE)
 def targets(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_to_manage(request.user, indicator_id)
     plan = indicator.objective.plan
-    form = TargetsForm(request.POST or None, indicator=indicator)
+    form = TargetsForm(kept_forms.posted(request), indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -502,7 +506,11 @@ def targets(request: HttpRequest, indicator_id: int) -> HttpResponse:
 # Results (officers, approvers) -------------------------------------------------------
 
 
-@rules.rule(rules.OFFICER, "officers of the plan's agency, for its manual indicators; else 404")
+@rules.rule(
+    rules.OFFICER,
+    "officers of the plan's agency, for its manual indicators; else 404",
+    form_page=kept_forms.HERE,
+)
 def value_enter(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_to_enter(request.user, indicator_id)
     plan = indicator.objective.plan
@@ -511,7 +519,7 @@ def value_enter(request: HttpRequest, indicator_id: int) -> HttpResponse:
     initial = {"period": plans.current_half(today)}
     if plan.covers(current):
         initial["fiscal_year"] = str(current)
-    form = ValueForm(request.POST or None, plan=plan, initial=initial)
+    form = ValueForm(kept_forms.posted(request), plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_value_enter(

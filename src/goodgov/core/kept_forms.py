@@ -1,0 +1,137 @@
+"""What a person typed into a form they sent after their session had ended.
+
+A session ends after 30 minutes without a request, or when the person signs out in
+another tab. Someone who spent longer than that on a form, and then sent it, used to
+meet the sign-in page and then the form afresh, or a "method not allowed" page when the
+form is sent to an address only a POST reaches (an answer, an officer's decision).
+
+Instead :func:`goodgov.core.access.rule` sends them, after signing in, to the page the
+form was on: the one the view names (``form_page``), else a same-site ``Referer``, else
+the address the form was sent to (:func:`page_of_form`). For a view that names its form's
+page, :func:`keep` also puts the form's fields in the new session, sealed (they may hold personal data; the session
+table is not encrypted), with the address the form was sent to. Signing in keeps the
+session's data (Django's ``login`` cycles the key of a session that had no user). Back
+on that page, the view that draws the form calls :func:`take` with the address the form
+is sent to: it gets the fields once, to show, not to act on, so the person checks them
+and sends them again. Chosen files cannot be kept (the page says so). What is kept goes
+when it is taken, when the person first opens another signed-in page, and after
+:data:`MAX_AGE` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from goodgov.core import national_id
+
+#: What the page that shows a kept form again says above it.
+KEPT_TYPING = _(
+    "This is what you typed before your session ended. Nothing has been saved or sent"
+    " yet: check it, then send it again."
+)
+#: ``form_page`` of a view whose form is sent to its own address (see :func:`posted`).
+HERE = "."
+SESSION_KEY = "goodgov.kept_form"
+PURPOSE = b"kept-form-v1"
+MAX_AGE = 60 * 60  # a form kept longer than this is dropped: sign-in takes minutes
+MAX_BYTES = 64 * 1024  # a larger form is not kept (sessions are read on every request)
+# Never kept: the form's token (a new one comes with the new session) and secrets.
+SKIPPED = ("csrfmiddlewaretoken",)
+SECRET_WORDS = ("password", "secret", "otp", "token")
+
+
+def _kept_fields(request: HttpRequest) -> dict[str, list[str]]:
+    return {
+        name: request.POST.getlist(name)
+        for name in request.POST
+        if name not in SKIPPED and not any(word in name.lower() for word in SECRET_WORDS)
+    }
+
+
+def page_of_form(request: HttpRequest) -> str:
+    """Where to come back to: the same-site page the form was sent from, else where it
+    was sent (never the sign-in page itself)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+        if (
+            back.startswith("/")
+            and not back.startswith("//")
+            and parts.path != resolve_url(settings.LOGIN_URL)
+        ):
+            return back
+    return request.get_full_path()
+
+
+def keep(request: HttpRequest, back: str) -> tuple[bool, bool]:
+    """Keep what was typed into the form ``request`` sends, for the page ``back`` (a
+    path) that shows it again; returns whether anything typed was kept (False: nothing
+    typed, or too much to keep) and whether files were chosen (they are not kept)."""
+    fields = _kept_fields(request)
+    typed = any(value.strip() for values in fields.values() for value in values)
+    files = any(f.size for name in request.FILES for f in request.FILES.getlist(name))
+    sealed = national_id.encrypt_text(json.dumps(fields, ensure_ascii=False), purpose=PURPOSE)
+    if not typed or len(sealed) > MAX_BYTES:
+        request.session.pop(SESSION_KEY, None)
+        return False, files
+    request.session[SESSION_KEY] = {
+        "action": request.path,
+        "back": back.split("?", 1)[0],
+        "at": int(time.time()),
+        "fields": sealed,
+    }
+    return True, files
+
+
+def forget_elsewhere(request: HttpRequest) -> None:
+    """Drop what is kept once the person, signed in again, opens a page other than the
+    one it was kept for, or once it is too old."""
+    kept = request.session.get(SESSION_KEY)
+    if kept is None:
+        return
+    if request.path != kept.get("back") or time.time() - kept.get("at", 0) > MAX_AGE:
+        del request.session[SESSION_KEY]
+
+
+def take(request: HttpRequest, action: str) -> QueryDict | None:
+    """The fields kept from a form sent to ``action`` (a path), once; None if none are."""
+    kept: dict[str, Any] | None = request.session.get(SESSION_KEY)
+    if kept is None or kept.get("action") != action:
+        return None
+    del request.session[SESSION_KEY]
+    if time.time() - kept.get("at", 0) > MAX_AGE:
+        return None
+    try:
+        fields = json.loads(national_id.decrypt_text(kept["fields"], purpose=PURPOSE))
+    except (national_id.UnknownKey, ValueError, KeyError):
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, values)
+    data._mutable = False
+    return data
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """What a form sent to its own address is bound with: the data sent; or, on the
+    page's first showing after the person signed in again, what was kept for it (and
+    the page says so); else None (a fresh form)."""
+    if request.method == "POST":
+        return request.POST
+    kept = take(request, request.path)
+    if kept is not None:
+        messages.warning(request, KEPT_TYPING)
+    return kept
