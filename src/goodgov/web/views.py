@@ -1,10 +1,11 @@
-"""Home, the signed-in dashboard, statements and error pages."""
+"""Home, the signed-in dashboard, statements, keeping a session alive and error pages."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.views.decorators.http import require_POST
 
 from goodgov.agencies.selectors import is_officer
 from goodgov.catalogue import selectors as catalogue
@@ -41,6 +42,18 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @access.rule(access.PUBLIC, "privacy notice")
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "web/privacy.html")
+
+
+@access.rule(access.SIGNED_IN, "keeps the person's own session alive (the timeout warning)")
+@require_POST
+def session_alive(request: HttpRequest) -> HttpResponse:
+    """The warning's "Stay signed in" (WCAG 2.2.1): the session is saved now, so it ends
+    ``SESSION_COOKIE_AGE`` from now. A page's own requests push the expiry at most once a
+    minute (``goodgov.core.sessions``); this always does."""
+    request.session.modified = True
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

@@ -6,6 +6,7 @@
 //   fonts/                   Sarabun woff2, Thai and Latin subsets, 400 and 700, and its OFL licence
 //   govuk-frontend.min.js    GOV.UK Frontend's components (ES module)
 //   init.js                  starts them (no inline scripts: the CSP is script-src 'self')
+//   session-timeout.js       the warning before a signed-in session ends (imported by init.js)
 
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -47,9 +48,11 @@ writeFileSync(
   join(out, "govuk-frontend.min.js"),
   frontend.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n"),
 );
-copyFileSync(join(here, "init.js"), join(out, "init.js"));
+for (const file of ["init.js", "session-timeout.js"]) {
+  copyFileSync(join(here, file), join(out, file));
+}
 
-for (const file of ["goodgov.css", "govuk-frontend.min.js", "init.js"]) {
+for (const file of ["goodgov.css", "govuk-frontend.min.js", "init.js", "session-timeout.js"]) {
   const path = join(out, file);
   const gzipped = gzipSync(readFileSync(path), { level: 9 }).length;
   console.log(`${relative(root, path)}: ${statSync(path).size} bytes, ${gzipped} gzipped`);
