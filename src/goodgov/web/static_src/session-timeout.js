@@ -116,7 +116,8 @@ export function initSessionTimeout(root = document) {
       response = await fetch(data.keepAliveUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "X-CSRFToken": data.csrfToken },
+        // The token of the dialog's own sign-out form (CSRF_COOKIE_HTTPONLY: no cookie).
+        headers: { "X-CSRFToken": signOutForm.elements.namedItem("csrfmiddlewaretoken").value },
         redirect: "manual",
       });
     } catch {
