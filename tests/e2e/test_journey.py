@@ -9,6 +9,7 @@ Thai reader meets first: a Buddhist-era date and the reference number.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,36 @@ def people(citizen_a: Any, clerk: Any, approver: Any) -> dict[str, Any]:
 def test_apply_request_information_answer_approve(
     live_server: Any, new_context: Any, service_version: Any, people: dict[str, Any], tmp_path: Path
 ) -> None:
-    base = live_server.url
+    walk_the_journey(lambda: new_context().new_page(), live_server.url, people, tmp_path)
+
+
+def test_the_whole_journey_works_without_javascript(
+    live_server: Any, browser: Any, service_version: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
+    # Each person's browser has JavaScript turned off (axe cannot run in it: the same
+    # pages are audited with JavaScript on above).
+    contexts: list[Any] = []
+
+    def open_page() -> Any:
+        contexts.append(browser.new_context(java_script_enabled=False))
+        return contexts[-1].new_page()
+
+    try:
+        walk_the_journey(open_page, live_server.url, people, tmp_path)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def walk_the_journey(
+    open_page: Callable[[], Any], base: str, people: dict[str, Any], tmp_path: Path
+) -> None:
+    """Apply with an upload, a mistake first; the clerk asks for information; the citizen
+    answers; the approver approves with a condition; the citizen sees the decision. Each
+    person in a browser of their own from ``open_page``."""
     plan = tmp_path / "floor-plan.pdf"
     plan.write_bytes(PDF)
-    citizen = new_context().new_page()
+    citizen = open_page()
 
     # given: the citizen signs in and finds the service
     sign_in_for_real(citizen, base, people["citizen"].email)
@@ -103,7 +130,7 @@ def test_apply_request_information_answer_approve(
     assert case.state == "submitted" and case.evidence.count() == 1
 
     # when: the clerk signs in with a TOTP code, takes the case and asks for information
-    clerk = new_context().new_page()
+    clerk = open_page()
     sign_in_for_real(clerk, base, people["clerk"].email, CLERK_SECRET)
     clerk.goto(f"{base}/en/office/")
     clerk.get_by_role("link", name=case.reference).click()
@@ -127,7 +154,7 @@ def test_apply_request_information_answer_approve(
     expect(citizen.get_by_text("Your answer has been sent to the officer.")).to_be_visible()
 
     # when: the approver signs in and approves with a condition
-    approver = new_context().new_page()
+    approver = open_page()
     sign_in_for_real(approver, base, people["approver"].email, APPROVER_SECRET)
     approver.goto(f"{base}/en/office/cases/{case.uuid}/")
     expect(approver.get_by_text("The photo is attached.").first).to_be_visible()
