@@ -60,10 +60,7 @@ def test_the_page_shows_each_service_month_by_month(exported: int):
     assert "Test permit" in html and "Ban Na Subdistrict Municipality" in html
     assert f"{thai.MONTHS_EN[month - 1]} {year}" in html
     assert f"the first {exported} entries of the public ledger" in html
-    assert (
-        'class="govuk-table__caption govuk-table__caption--m">Processing time</caption>'
-        in html
-    )
+    assert 'class="govuk-table__caption govuk-table__caption--m">Processing time</caption>' in html
     assert ">100.0%<" in html  # completion rate and digital take-up: 1 of 1
 
 
