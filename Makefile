@@ -30,7 +30,7 @@ help:
 	@echo "make run     the platform with demo data at http://$(HOST):$(PORT)"
 	@echo "make test    the whole suite: unit, integration and browser tests"
 	@echo "make lint    ruff (lint and format check) and mypy"
-	@echo "make bench   the benchmarks (BENCH=submit|ledger|... for one); results into docs/benchmarks.md"
+	@echo "make bench   the benchmarks (BENCH=submit|ledger|pages|... for one); results into docs/benchmarks.md"
 	@echo "make .venv | assets | messages | clean"
 
 # --- Python environment ----------------------------------------------------------
@@ -103,7 +103,7 @@ lint: .venv
 # Those with --write-docs write their own section of docs/benchmarks.md; BENCH_ARGS go to
 # each one run (so mostly with BENCH=).
 BENCH ?=
-BENCHES := $(or $(BENCH),submit ledger documents exchange analytics)
+BENCHES := $(or $(BENCH),submit ledger documents exchange analytics pages)
 
 bench: .venv
 	@set -e; for name in $(BENCHES); do \
