@@ -1,0 +1,50 @@
+"""Production's static files: every module the pages load has a hashed name, so browsers
+may keep it for ever, and a later visit on a slow line fetches nothing again."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from goodgov.web.storage import StaticFilesStorage
+
+HASHED = re.compile(r"\.[0-9a-f]{12}\.js$")
+
+
+@pytest.fixture
+def collected(settings: Any, tmp_path: Path) -> Path:
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "goodgov.web.storage.StaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return Path(settings.STATIC_ROOT) / "goodgov"
+
+
+def test_the_modules_init_imports_are_hashed_and_collected(collected: Path):
+    # given: the start module the base template links (by its hashed name)
+    manifest = StaticFilesStorage()
+    init = collected.parent / manifest.stored_name("goodgov/init.js")
+
+    # when
+    imported = re.findall(r"""from\s*["']\./([^"']+)["']""", init.read_text())
+
+    # then: GOV.UK Frontend and the timeout warning, each by a hashed name that exists
+    assert len(imported) == 2
+    assert {name.split(".")[0] for name in imported} == {"govuk-frontend", "session-timeout"}
+    for name in imported:
+        assert HASHED.search(name), name
+        assert (collected / name).is_file(), name
+
+
+def test_the_imported_modules_are_copied_unchanged(collected: Path):
+    source = Path(__file__).resolve().parents[2] / "src/goodgov/web/static/goodgov"
+    manifest = StaticFilesStorage()
+    for name in ("govuk-frontend.min.js", "session-timeout.js"):
+        stored = collected.parent / manifest.stored_name(f"goodgov/{name}")
+        assert stored.read_bytes() == (source / name).read_bytes()
