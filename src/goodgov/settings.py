@@ -222,6 +222,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "goodgov.accounts.forms.ResetPasswordKeyForm",
     "change_password": "goodgov.accounts.forms.ChangePasswordForm",
     "set_password": "goodgov.accounts.forms.SetPasswordForm",
+    "add_email": "goodgov.accounts.forms.AddEmailForm",
 }
 # allauth warns when no login field is required; our sign-up form requires email or phone.
 SILENCED_SYSTEM_CHECKS = ["account.W001"]

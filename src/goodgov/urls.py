@@ -69,5 +69,6 @@ urlpatterns += i18n_patterns(
 
 handler400 = "goodgov.web.views.bad_request"
 handler403 = "goodgov.web.views.forbidden"
+handler429 = "goodgov.web.views.too_many_requests"  # allauth's rate limits (not Django's)
 handler404 = "goodgov.web.views.not_found"
 handler500 = "goodgov.web.views.server_error"

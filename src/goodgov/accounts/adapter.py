@@ -44,7 +44,34 @@ class AccountAdapter(DefaultAccountAdapter):
         "phone_password_mismatch": _("The phone number or password is not correct."),
         "email_taken": _("An account with this email address already exists."),
         "phone_taken": _("An account with this phone number already exists."),
+        # allauth's own Thai for these is not in the register of the rest of the site.
+        "account_inactive": _("This account is not active."),
+        "cannot_remove_primary_email": _("You cannot remove your main email address."),
+        "duplicate_email": _("This email address is already on your account."),
+        "enter_current_password": _("Your current password is not correct."),
+        "incorrect_code": _("The code is not correct."),
+        "incorrect_password": _("The password is not correct."),
+        "invalid_or_expired_key": _("This link has expired or is not valid."),
+        "invalid_password_reset": _(
+            "This link to reset your password has expired or is not valid. Ask for a new one."
+        ),
+        "max_email_addresses": _("You cannot add more than %d email addresses."),
+        "unverified_primary_email": _("Confirm your main email address first."),
+        "same_as_current": _("The new value must be different from the current one."),
+        "rate_limited": _("You have tried too many times. Wait a few minutes and try again."),
     }
+
+    def can_delete_email(self, email_address: Any) -> bool:
+        """allauth's rule, and never the last address of an account with no phone number:
+        with sign-in by email or phone, allauth allows it, and the person could no longer
+        sign in."""
+        if not super().can_delete_email(email_address):
+            return False
+        from allauth.account.models import EmailAddress
+
+        user = email_address.user
+        others = EmailAddress.objects.filter(user_id=user.pk).exclude(pk=email_address.pk)
+        return bool(user.phone) or others.exists()
 
     # Sign-up: the form's data goes through ``accounts.services.user_register``, which
     # records ``person.registered`` in the same transaction.

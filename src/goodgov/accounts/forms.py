@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
@@ -227,3 +229,23 @@ class ChangePasswordForm(_NewPasswordTwice, AllauthChangePasswordForm):
 
 class SetPasswordForm(_NewPasswordTwice, AllauthSetPasswordForm):
     MESSAGES = {"password1": CHOOSE_PASSWORD, "password2": REPEAT_PASSWORD}
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """Adding an email address to one's account (``/accounts/email/``): our messages, and
+    an address another account holds is refused by name, as sign-up refuses it.
+
+    allauth lets such an address through quietly (it hides which addresses have accounts,
+    which sign-up here does not), and making it the main address then broke the page:
+    an email address belongs to one account only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _messages(self, "email", required=ENTER_EMAIL, invalid=EMAIL_INVALID)
+
+    def clean_email(self) -> str:
+        typed = self.cleaned_data["email"].lower()
+        assert self.user is not None
+        if selectors.email_taken_by_another(typed, self.user):
+            raise get_adapter().validation_error("email_taken")
+        return str(super().clean_email())

@@ -26,6 +26,20 @@ def user_by_phone(value: str) -> User | None:
     return User.objects.filter(phone=e164).first()
 
 
+def email_taken_by_another(email: str, user: User) -> bool:
+    """Whether an account other than ``user``'s holds ``email``: as its own address, or
+    as one of its confirmed addresses (allauth's ``EmailAddress``)."""
+    from allauth.account.models import EmailAddress
+
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        return True
+    return (
+        EmailAddress.objects.filter(email__iexact=email, verified=True)
+        .exclude(user_id=user.pk)
+        .exists()
+    )
+
+
 def password_setting_path(user: User) -> str:
     """Where ``user`` sets a password: allauth's reset page with a fresh key.
 

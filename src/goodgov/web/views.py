@@ -68,6 +68,12 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, 403)
 
 
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's answer when a rate limit is reached (sign-in, password reset and the
+    like): our page, in the reader's language, instead of its bare English one."""
+    return _error(request, 429)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 404)
 
