@@ -7,6 +7,7 @@
 //   govuk-frontend.min.js    GOV.UK Frontend's components (ES module)
 //   init.js                  starts them (no inline scripts: the CSP is script-src 'self')
 //   session-timeout.js       the warning before a signed-in session ends (imported by init.js)
+//   favicon.svg              the browser tab's icon: a tick on the brand's blue (ours, not GOV.UK's)
 
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -48,7 +49,7 @@ writeFileSync(
   join(out, "govuk-frontend.min.js"),
   frontend.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n"),
 );
-for (const file of ["init.js", "session-timeout.js"]) {
+for (const file of ["init.js", "session-timeout.js", "favicon.svg"]) {
   copyFileSync(join(here, file), join(out, file));
 }
 
