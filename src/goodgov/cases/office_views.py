@@ -130,7 +130,6 @@ def _kept(request: HttpRequest, case: Case) -> dict[str, Any]:
     for name, (view, form_class) in STEP_FORMS.items():
         kept = kept_forms.take(request, reverse(view, args=[case.uuid]))
         if kept is not None:
-            messages.warning(request, kept_forms.KEPT_TYPING)
             return {name: form_class(kept)}
     return {}
 

@@ -88,7 +88,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 @rules.rule(
     rules.SIGNED_IN,
     "the applicant, or the counter officer filing for them; drafts only",
-    form_page="cases:edit",
+    form_page=kept_forms.HERE,
 )
 def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     """Fill in the form; on Continue, also fetch from registries what the service takes
@@ -100,33 +100,17 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
         case = moved
     have = {e.item for e in evidence_of(case)}
     facts = _facts(case)
-    if request.method == "GET":
-        kept = kept_forms.take(request, request.path)
-        if kept is not None:
-            # Typed before their session ended (kept_forms): shown, saving nothing.
-            messages.warning(request, kept_forms.KEPT_TYPING)
-            form = application_form(
-                case.version,
-                data=kept,
-                initial=case.data,
-                existing_evidence=have,
-                mode="draft",
-                facts=facts,
-            )
-            return _render_edit(request, case, form)
-        form = application_form(
-            case.version, initial=case.data, existing_evidence=have, facts=facts
-        )
-        return _render_edit(request, case, form)
-    if moved is not None:
-        # What was just typed was for the old form: show it in the new one (the questions
-        # both ask), saving nothing, so the person checks it before going on.
+    data = kept_forms.posted(request)
+    if request.method == "GET" or moved is not None:
+        # The saved draft; or, shown again saving nothing, so the person checks it before
+        # going on: what they typed before their session ended (kept_forms), or what they
+        # typed for the form of an earlier version (in the new one: the questions both ask).
         form = application_form(
             case.version,
-            data=request.POST,
+            data=data,
             initial=case.data,
             existing_evidence=have,
-            mode="draft",
+            mode="submit" if data is None else "draft",
             facts=facts,
         )
         return _render_edit(request, case, form)
@@ -333,8 +317,6 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     # An answer or a rating typed before their session ended (kept_forms): shown again.
     kept_answer = kept_forms.take(request, reverse("cases:answer", args=[case.uuid]))
     kept_rating = kept_forms.take(request, reverse("cases:rate", args=[case.uuid]))
-    if kept_answer is not None or kept_rating is not None:
-        messages.warning(request, kept_forms.KEPT_TYPING)
     context = _detail_context(
         request,
         case,

@@ -81,10 +81,14 @@ def keep(request: HttpRequest, back: str) -> tuple[bool, bool]:
     path) that shows it again; returns whether anything typed was kept (False: nothing
     typed, or too much to keep) and whether files were chosen (they are not kept)."""
     fields = _kept_fields(request)
-    typed = any(value.strip() for values in fields.values() for value in values)
     files = any(f.size for name in request.FILES for f in request.FILES.getlist(name))
-    sealed = national_id.encrypt_text(json.dumps(fields, ensure_ascii=False), purpose=PURPOSE)
-    if not typed or len(sealed) > MAX_BYTES:
+    typed = any(value.strip() for values in fields.values() for value in values)
+    sealed = (
+        national_id.encrypt_text(json.dumps(fields, ensure_ascii=False), purpose=PURPOSE)
+        if typed
+        else ""
+    )
+    if not sealed or len(sealed) > MAX_BYTES:
         request.session.pop(SESSION_KEY, None)
         return False, files
     request.session[SESSION_KEY] = {
@@ -107,7 +111,8 @@ def forget_elsewhere(request: HttpRequest) -> None:
 
 
 def take(request: HttpRequest, action: str) -> QueryDict | None:
-    """The fields kept from a form sent to ``action`` (a path), once; None if none are."""
+    """The fields kept from a form sent to ``action`` (a path), once, and a banner over
+    the page saying what they are (:data:`KEPT_TYPING`); None if none are kept."""
     kept: dict[str, Any] | None = request.session.get(SESSION_KEY)
     if kept is None or kept.get("action") != action:
         return None
@@ -122,16 +127,14 @@ def take(request: HttpRequest, action: str) -> QueryDict | None:
     for name, values in fields.items():
         data.setlist(name, values)
     data._mutable = False
+    messages.warning(request, KEPT_TYPING)
     return data
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
     """What a form sent to its own address is bound with: the data sent; or, on the
-    page's first showing after the person signed in again, what was kept for it (and
-    the page says so); else None (a fresh form)."""
+    page's first showing after the person signed in again, what was kept for it
+    (:func:`take`); else None (a fresh form)."""
     if request.method == "POST":
         return request.POST
-    kept = take(request, request.path)
-    if kept is not None:
-        messages.warning(request, KEPT_TYPING)
-    return kept
+    return take(request, request.path)
