@@ -237,6 +237,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "5/m/ip,3/m/key",
+    # Forms sent after the session ended, kept for after sign-in (goodgov.core.kept_forms).
+    "keep_form": "10/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "goodgov"

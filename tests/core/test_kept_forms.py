@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -305,3 +306,35 @@ def test_a_plan_typed_past_the_session_comes_back_on_its_own_form(as_user, agenc
     assert KEPT in text
     assert "แผนพัฒนาท้องถิ่น" in text and "Clean water for every home." in text
     assert not Plan.objects.exists()
+
+
+def test_one_address_has_only_a_few_forms_kept_a_minute(as_user, citizen_a, draft):
+    # given: forms sent without a session from one address, as a script would send them
+    edit = en("cases:edit", case_id=draft.uuid)
+    limit = int(settings.ACCOUNT_RATE_LIMITS[kept_forms.RATE_LIMIT].split("/")[0])
+
+    def send(address: str, typed: str) -> tuple[Client, str]:
+        client = Client(REMOTE_ADDR=address)
+        response = client.post(edit, {"shop_name": typed})
+        return client, html.unescape(client.get(response["Location"]).content.decode())
+
+    for n in range(limit):
+        client, page = send("203.0.113.7", f"Shop {n}")
+        assert SIGN_IN_AGAIN in page
+    sessions = Session.objects.count()
+
+    # when: one more comes from the same address, and one from another
+    _, refused = send("203.0.113.7", "One too many")
+    client, other = send("198.51.100.2", "From elsewhere")
+
+    # then: the first is not kept (no session written; the page says so), the other is
+    assert SIGN_IN_AGAIN not in refused and "Sign in again to carry on" in refused
+    assert SIGN_IN_AGAIN in other
+    assert Session.objects.count() == sessions + 1
+    # and the person kept out still signs in and comes back to the form, empty
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    target = login_target(client.post(edit, {"shop_name": "Still refused"}))
+    assert target == edit
+    sign_in_again(client, citizen_a, target)
+    text = html.unescape(client.get(edit).content.decode())
+    assert KEPT not in text and "Still refused" not in text

@@ -16,6 +16,11 @@ is sent to: it gets the fields once, to show, not to act on, so the person check
 and sends them again. Chosen files cannot be kept (the page says so). What is kept goes
 when it is taken, when the person first opens another signed-in page, and after
 :data:`MAX_AGE` seconds.
+
+Anyone can send a form without a session, so each address may have only a few forms kept
+a minute (:data:`RATE_LIMIT`, through allauth's rate limits, as sign-in's are): past that
+the person still goes to sign-in and back to the form's page, without what they typed,
+and a script cannot fill the session table with sealed forms.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, QueryDict
@@ -45,6 +51,8 @@ SESSION_KEY = "goodgov.kept_form"
 PURPOSE = b"kept-form-v1"
 MAX_AGE = 60 * 60  # a form kept longer than this is dropped: sign-in takes minutes
 MAX_BYTES = 64 * 1024  # a larger form is not kept (sessions are read on every request)
+#: The allauth rate limit (``ACCOUNT_RATE_LIMITS``) counting forms kept per address.
+RATE_LIMIT = "keep_form"
 # Never kept: the form's token (a new one comes with the new session) and secrets.
 SKIPPED = ("csrfmiddlewaretoken",)
 SECRET_WORDS = ("password", "secret", "otp", "token")
@@ -85,7 +93,7 @@ def keep(request: HttpRequest, back: str) -> tuple[bool, bool]:
     typed = any(value.strip() for values in fields.values() for value in values)
     sealed = (
         national_id.encrypt_text(json.dumps(fields, ensure_ascii=False), purpose=PURPOSE)
-        if typed
+        if typed and ratelimit.consume(request, action=RATE_LIMIT)
         else ""
     )
     if not sealed or len(sealed) > MAX_BYTES:
