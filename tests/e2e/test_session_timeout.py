@@ -20,6 +20,14 @@ from goodgov.web.templatetags.session_timeout import WARN_FOR_SECONDS, warn_afte
 PAGE = "/en/cases/"
 ALIVE = re.compile(r"/en/session/alive/$")
 IN_DIALOG = "() => document.getElementById('session-timeout').contains(document.activeElement)"
+MODULE = re.compile(r"/session-timeout(\.[0-9a-f]+)?\.js$")
+
+
+def open_watched(page: Any, url: str) -> None:
+    """Open ``url`` and wait until the warning's module has started (init.js imports it
+    once the page is parsed; it shows its dialog element, still closed)."""
+    page.goto(url)
+    page.wait_for_function("() => document.getElementById('session-timeout').hidden === false")
 
 
 def session_key(page: Any) -> str:
@@ -37,7 +45,7 @@ def test_the_warning_comes_and_staying_signed_in_extends_the_session(
     # given: a signed-in citizen on a page, the browser's clock under the test's control
     page.clock.install()
     sign_in(page, citizen_a)
-    page.goto(live_server.url + PAGE)
+    open_watched(page, live_server.url + PAGE)
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -93,7 +101,7 @@ def test_when_the_time_runs_out_the_person_is_signed_out_to_the_sign_in_page(
     # given: a signed-in citizen who was warned
     page.clock.install()
     sign_in(page, citizen_a)
-    page.goto(live_server.url + PAGE)
+    open_watched(page, live_server.url + PAGE)
     key = session_key(page)
     page.clock.fast_forward((warn_after_seconds() + 1) * 1000)
     expect(page.get_by_role("dialog", name="You will be signed out soon")).to_be_visible()
@@ -113,7 +121,7 @@ def test_staying_signed_in_after_the_session_ended_leads_to_the_sign_in_page(
     # given: a warned citizen whose session ended meanwhile (signed out in another tab)
     page.clock.install()
     sign_in(page, citizen_a)
-    page.goto(live_server.url + PAGE)
+    open_watched(page, live_server.url + PAGE)
     page.clock.fast_forward((warn_after_seconds() + 1) * 1000)
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
     expect(dialog).to_be_visible()
@@ -124,3 +132,27 @@ def test_staying_signed_in_after_the_session_ended_leads_to_the_sign_in_page(
 
     # then: the page again, which sends them to sign in and back
     expect(page).to_have_url(re.compile(r"/en/accounts/login/\?next=/en/cases/$"))
+
+
+def test_visitors_who_are_not_signed_in_never_fetch_the_warning(
+    live_server: Any, page: Any, sign_in: Any, citizen_a: Any
+) -> None:
+    # given: a visitor, not signed in, watched for the module's request
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+
+    # when: they open the home page and the sign-in page
+    page.goto(live_server.url + "/en/")
+    page.goto(live_server.url + "/en/accounts/login/")
+    page.wait_for_load_state("networkidle")
+
+    # then: GOV.UK Frontend's components started, and no warning module came down the line
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    assert not [url for url in fetched if MODULE.search(url)]
+
+    # when: they sign in and open a page
+    sign_in(page, citizen_a)
+    open_watched(page, live_server.url + PAGE)
+
+    # then: now it is fetched, and started
+    assert [url for url in fetched if MODULE.search(url)]

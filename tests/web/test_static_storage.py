@@ -42,9 +42,12 @@ def test_the_modules_init_imports_are_hashed_and_collected(collected: Path):
     init = collected.parent / manifest.stored_name("goodgov/init.js")
 
     # when
-    imported = re.findall(r"""from\s*["']\./([^"']+)["']""", init.read_text())
+    text = init.read_text()
+    imported = re.findall(r"""from\s*["']\./([^"']+)["']""", text)
+    imported += re.findall(r"""import\(\s*["']\./([^"']+)["']\s*\)""", text)
 
-    # then: GOV.UK Frontend and the timeout warning, each by a hashed name that exists
+    # then: GOV.UK Frontend (always) and the timeout warning (on signed-in pages, by a
+    # dynamic import), each by a hashed name that exists
     assert len(imported) == 2
     assert {name.split(".")[0] for name in imported} == {"govuk-frontend", "session-timeout"}
     for name in imported:
