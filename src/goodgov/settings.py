@@ -241,6 +241,12 @@ ACCOUNT_RATE_LIMITS = {
     "keep_form": "10/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "goodgov.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "goodgov.accounts.forms.AuthenticateForm",
+    "reauthenticate": "goodgov.accounts.forms.ReauthenticateForm",
+    "activate_totp": "goodgov.accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = "goodgov"
 # Accept the code of the previous or next 30-second step too (RFC 6238 section 5.2):
 # phones' clocks drift, and a code typed at the end of its step must still work.

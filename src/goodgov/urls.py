@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from goodgov.accounts import views as accounts_views
 from goodgov.accounts.middleware import secure_admin_login
 from goodgov.api import api
 from goodgov.core import access
@@ -62,6 +63,8 @@ urlpatterns += i18n_patterns(
     path("me/", include("goodgov.accounts.urls")),
     path("performance/", include("goodgov.performance.urls")),
     path("governance/", include("goodgov.governance.urls")),
+    # allauth's email page, refusing to make another account's address the main one
+    path("accounts/email/", accounts_views.email, name="account_email"),
     path("accounts/", include(allauth_patterns)),
     path("admin/", (admin_patterns, "admin", admin.site.name)),
     prefix_default_language=False,

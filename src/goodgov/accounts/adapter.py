@@ -12,7 +12,9 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 #: How the platform names itself: the same words as every page's title.
 SITE_NAME = _("goodgov public services")
+
+#: Confirming an address another account holds (a row from before adding one was
+#: checked) is refused: it would make two accounts answer to one address.
+CONFIRM_TAKEN = _("Another account uses this email address, so it cannot be confirmed for yours.")
 
 
 def _absolute(request: HttpRequest | None, path: str) -> str:
@@ -72,6 +78,16 @@ class AccountAdapter(DefaultAccountAdapter):
         user = email_address.user
         others = EmailAddress.objects.filter(user_id=user.pk).exclude(pk=email_address.pk)
         return bool(user.phone) or others.exists()
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        """allauth's, except for an address another account holds: confirming one makes
+        it this account's main address when it has none, which saved it as its
+        ``User.email`` (a 500 on the unique column), or leaves it confirmed on two
+        accounts."""
+        if selectors.email_taken_by_another(email_address.email, email_address.user):
+            self.add_message(request, messages.ERROR, message=str(CONFIRM_TAKEN))
+            return False
+        return bool(super().confirm_email(request, email_address))
 
     # Sign-up: the form's data goes through ``accounts.services.user_register``, which
     # records ``person.registered`` in the same transaction.
@@ -168,3 +184,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_account_already_exists_sms(self, phone: str) -> None:
         logger.info("No SMS gateway: not telling a phone number it already has an account.")
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """The second step's error messages in our words: allauth's own Thai for them is not
+    in the register of the rest of the site."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": _(
+            "You cannot add an email address while your account uses an authenticator app."
+        ),
+        "cannot_delete_authenticator": _("You cannot turn off the authenticator app."),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app before you make recovery codes."
+        ),
+        "incorrect_code": _("The code is not correct."),
+        "unverified_email": _("Confirm your email address before you set up an authenticator app."),
+    }

@@ -1,6 +1,7 @@
-"""Sign-in and sign-up forms: allauth's, with our fields, labels and phone handling.
+"""Sign-in, sign-up, password and second-step forms: allauth's, with our fields, labels
+and phone handling.
 
-``settings.ACCOUNT_FORMS`` points allauth here. Validation of what a person types
+``settings.ACCOUNT_FORMS`` and ``settings.MFA_FORMS`` point allauth here. Validation of what a person types
 lives in the fields and :mod:`goodgov.accounts.services`; nothing is saved here.
 """
 
@@ -16,6 +17,9 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +40,8 @@ CHOOSE_PASSWORD = _("Enter a password")
 CHOOSE_NEW_PASSWORD = _("Enter a new password")
 REPEAT_PASSWORD = _("Enter the password again")
 PASSWORDS_DIFFER = _("The passwords do not match. Type the same password in both boxes.")
+ENTER_CODE = _("Enter the code from your authenticator app")
+ENTER_SIX_DIGITS = _("Enter the 6-digit code from your authenticator app")
 
 
 def _messages(form: forms.BaseForm, name: str, **messages: Any) -> None:
@@ -197,14 +203,20 @@ class ResetPasswordForm(AllauthResetPasswordForm):
 
 
 class _NewPasswordTwice(forms.Form):
-    """A new password typed twice, with our messages: ``MESSAGES`` names each field's
-    "required" message; two boxes that differ get our sentence, not allauth's."""
+    """A new password typed twice, with our labels and messages: ``LABELS`` and
+    ``MESSAGES`` name each field's label (sentence case, not allauth's "New Password
+    (again)") and "required" message; two boxes that differ get our sentence, not
+    allauth's."""
 
+    LABELS: dict[str, Any] = {}
     MESSAGES: dict[str, Any] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_placeholders(self)
+        for name, label in self.LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
         for name, required in self.MESSAGES.items():
             _messages(self, name, required=required)
 
@@ -217,6 +229,7 @@ class _NewPasswordTwice(forms.Form):
 
 class ResetPasswordKeyForm(_NewPasswordTwice, AllauthResetPasswordKeyForm):
     MESSAGES = {"password1": CHOOSE_NEW_PASSWORD, "password2": REPEAT_PASSWORD}
+    LABELS = {"password1": _("New password"), "password2": _("Type the new password again")}
 
 
 class ChangePasswordForm(_NewPasswordTwice, AllauthChangePasswordForm):
@@ -225,10 +238,16 @@ class ChangePasswordForm(_NewPasswordTwice, AllauthChangePasswordForm):
         "password1": CHOOSE_NEW_PASSWORD,
         "password2": REPEAT_PASSWORD,
     }
+    LABELS = {
+        "oldpassword": _("Current password"),
+        "password1": _("New password"),
+        "password2": _("Type the new password again"),
+    }
 
 
 class SetPasswordForm(_NewPasswordTwice, AllauthSetPasswordForm):
     MESSAGES = {"password1": CHOOSE_PASSWORD, "password2": REPEAT_PASSWORD}
+    LABELS = {"password1": _("Password"), "password2": _("Type the password again")}
 
 
 class AddEmailForm(AllauthAddEmailForm):
@@ -249,3 +268,58 @@ class AddEmailForm(AllauthAddEmailForm):
         if selectors.email_taken_by_another(typed, self.user):
             raise get_adapter().validation_error("email_taken")
         return str(super().clean_email())
+
+
+# The second step at sign-in (``settings.MFA_FORMS``): the code box in our words, not
+# allauth's ("Authenticator code", and a "Code" placeholder).
+
+
+def _code_box(form: forms.BaseForm, *, label: Any, required: Any, digits_only: bool) -> None:
+    code = form.fields["code"]
+    code.label = label
+    code.error_messages["required"] = required
+    code.widget.attrs.pop("placeholder", None)
+    code.widget.attrs.update(
+        {"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+    )
+    if digits_only:
+        code.widget.attrs["inputmode"] = "numeric"
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """Setting the app up: only the app's 6-digit code is taken."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_box(
+            self,
+            label=_("6-digit code from your authenticator app"),
+            required=ENTER_SIX_DIGITS,
+            digits_only=True,
+        )
+
+
+# Signing in and confirming it is you: the same box takes a recovery code (letters and
+# digits), so no numeric keyboard.
+
+
+class AuthenticateForm(AllauthAuthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_box(
+            self,
+            label=_("Code from your authenticator app"),
+            required=ENTER_CODE,
+            digits_only=False,
+        )
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_box(
+            self,
+            label=_("Code from your authenticator app"),
+            required=ENTER_CODE,
+            digits_only=False,
+        )

@@ -28,16 +28,15 @@ def user_by_phone(value: str) -> User | None:
 
 def email_taken_by_another(email: str, user: User) -> bool:
     """Whether an account other than ``user``'s holds ``email``: as its own address, or
-    as one of its confirmed addresses (allauth's ``EmailAddress``)."""
+    as one of its addresses (allauth's ``EmailAddress``), confirmed or not.
+
+    Unconfirmed ones count too: confirmation is off, and either account could otherwise
+    make the address its main one and sign in with the other's."""
     from allauth.account.models import EmailAddress
 
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         return True
-    return (
-        EmailAddress.objects.filter(email__iexact=email, verified=True)
-        .exclude(user_id=user.pk)
-        .exists()
-    )
+    return EmailAddress.objects.filter(email__iexact=email).exclude(user_id=user.pk).exists()
 
 
 def password_setting_path(user: User) -> str:

@@ -1,14 +1,28 @@
-"""The signed-in person's own profile."""
+"""The signed-in person's own profile, and allauth's email-address page with our rule."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from allauth.account.views import EmailView as AllauthEmailView
 from allauth.mfa.models import Authenticator
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from goodgov.accounts import phone as phones
+from goodgov.accounts import selectors
 from goodgov.agencies.selectors import memberships_of
 from goodgov.core import access
+
+#: Making an address another account holds the main one is refused (see ``EmailView``).
+PRIMARY_TAKEN = _(
+    "Another account uses this email address. It cannot be your main address: remove it "
+    "from your account."
+)
 
 
 @access.rule(access.SIGNED_IN, "the person's own profile only")
@@ -26,3 +40,28 @@ def profile(request: HttpRequest) -> HttpResponse:
             "memberships": memberships_of(user),
         },
     )
+
+
+class EmailView(AllauthEmailView):
+    """allauth's ``/accounts/email/``, except that an address another account holds
+    cannot be made the main one.
+
+    Adding such an address is refused (``forms.AddEmailForm``), but rows from before that
+    check may exist. allauth would save the address as this account's ``User.email``:
+    a 500 on the unique column after the main address had moved, or, for an address the
+    other account holds besides its own, two accounts signing in with one address.
+    allauth 65 has no form or adapter hook for this action, hence the view."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        typed = request.POST.get("email", "")
+        if (
+            "action_primary" in request.POST
+            and typed
+            and selectors.email_taken_by_another(typed, request.user)  # type: ignore[arg-type]
+        ):
+            get_adapter(request).add_message(request, messages.ERROR, message=str(PRIMARY_TAKEN))
+            return HttpResponseRedirect(reverse("account_email"))
+        return super().post(request, *args, **kwargs)
+
+
+email = access.rule(access.SIGNED_IN, "the person's own email addresses only")(EmailView.as_view())
