@@ -7,6 +7,7 @@ step is allowed only to the role the service's workflow names.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import ChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -246,6 +247,12 @@ def reject(request: HttpRequest, case_id: str) -> HttpResponse:
 COUNTER_PERSON = "office.counter.person"
 COUNTER_NEW = "office.counter.new"
 _COUNTER_NEW_PURPOSE = b"office-counter-new-v1"
+#: What the officer typed to register a person before their session ended, sealed, held
+#: until they have looked the person's ID up again (that ID was in the session that
+#: ended) and the registration form shows it; dropped when they start again, when the
+#: look-up finds someone with an account, and after :data:`kept_forms.MAX_AGE`.
+COUNTER_KEPT = "office.counter.kept"
+_COUNTER_KEPT_PURPOSE = b"office-counter-kept-v1"
 #: Look-ups by national ID one officer may make in a sliding minute, so that nobody can
 #: walk through IDs to learn who has an account.
 COUNTER_LOOKUPS_PER_MINUTE = 30
@@ -285,6 +292,7 @@ def _lookup_allowed(user: Any) -> bool:
 def _counter_forget(request: HttpRequest) -> None:
     request.session.pop(COUNTER_PERSON, None)
     request.session.pop(COUNTER_NEW, None)
+    request.session.pop(COUNTER_KEPT, None)
 
 
 def _counter_person(request: HttpRequest) -> User | None:
@@ -305,6 +313,54 @@ def _register_form(data: Any = None) -> CounterRegisterForm:
     return form
 
 
+def _counter_hold(request: HttpRequest, kept: QueryDict) -> None:
+    """Hold, sealed, the registration details in ``kept`` (a form taken from
+    :mod:`~goodgov.core.kept_forms`) until the registration form shows them."""
+    fields = {name: kept.getlist(name) for name in _register_form().fields if name in kept}
+    if not any(value.strip() for values in fields.values() for value in values):
+        return
+    request.session[COUNTER_KEPT] = {
+        "at": int(time.time()),
+        "fields": national_id.encrypt_text(
+            json.dumps(fields, ensure_ascii=False), purpose=_COUNTER_KEPT_PURPOSE
+        ),
+    }
+
+
+def _counter_held(request: HttpRequest, *, take: bool = False) -> QueryDict | None:
+    """The registration details held by :func:`_counter_hold`, if any and not too old;
+    ``take`` drops them once read (the registration form then holds them)."""
+    held = request.session.get(COUNTER_KEPT)
+    if held is None:
+        return None
+    too_old = time.time() - held.get("at", 0) > kept_forms.MAX_AGE
+    if take or too_old:
+        del request.session[COUNTER_KEPT]
+    if too_old:
+        return None
+    try:
+        fields = json.loads(national_id.decrypt_text(held["fields"], purpose=_COUNTER_KEPT_PURPOSE))
+    except (national_id.UnknownKey, ValueError, KeyError):
+        request.session.pop(COUNTER_KEPT, None)
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, values)
+    data._mutable = False
+    return data
+
+
+def _held_rows(held: QueryDict) -> list[tuple[Any, str]]:
+    """The registration details held, as (label, what was typed), shown over the look-up
+    that will bring them back into the registration form."""
+    rows = []
+    for name, field in _register_form().fields.items():
+        typed = [value for value in held.getlist(name) if value.strip()]
+        if typed:
+            rows.append((field.label, ", ".join(typed)))
+    return rows
+
+
 def _counter_page(
     request: HttpRequest,
     agencies: list[Any],
@@ -315,6 +371,7 @@ def _counter_page(
     new_id: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    held = _counter_held(request) if find is not None else None
     return render(
         request,
         "cases/office/counter.html",
@@ -323,6 +380,7 @@ def _counter_page(
             "register": register,
             "person": person,
             "new_id": national_id.display(new_id) if new_id else "",
+            "held": _held_rows(held) if held is not None else [],
             "services": Service.objects.filter(
                 agency__in=agencies, active=True, current__isnull=False
             ).select_related("current", "agency")
@@ -334,12 +392,20 @@ def _counter_page(
 
 
 @require_http_methods(["GET", "POST"])
-@rules.rule(rules.OFFICER, "counter role: file on behalf of a person at the counter")
+@rules.rule(
+    rules.OFFICER,
+    "counter role: file on behalf of a person at the counter",
+    form_page=kept_forms.HERE,
+)
 def counter(request: HttpRequest) -> HttpResponse:
     """Find the person by national ID, or register them, then choose a service.
 
     The ID travels only in POST bodies, never in a URL (access logs, browser history):
     each step posts, keeps what it found in the session and redirects (Post/Redirect/Get).
+
+    A step sent after the officer's session ended comes back here once they have signed
+    in again (:mod:`goodgov.core.kept_forms`), shown and not acted on: a look-up in the
+    find field; registration details once the ID is looked up again (:data:`COUNTER_KEPT`).
     """
     agencies = _counter_agencies(request)
     if not agencies:
@@ -353,12 +419,23 @@ def counter(request: HttpRequest) -> HttpResponse:
         if step == "again":
             _counter_forget(request)
         return redirect("office:counter")
+    kept = kept_forms.take(request, request.path)
+    if kept is not None:  # a step sent after the session ended; this session has no other
+        _counter_forget(request)
+        if kept.get("step") == "find":
+            return _counter_page(request, agencies, find=CounterFindForm(kept))
+        if kept.get("step") == "register":
+            _counter_hold(request, kept)
+        return _counter_page(request, agencies, find=CounterFindForm())
     person = _counter_person(request)
     if person is not None:
         return _counter_page(request, agencies, person=person)
     new_id = _counter_new_id(request)
     if new_id:
-        return _counter_page(request, agencies, register=_register_form(), new_id=new_id)
+        held = _counter_held(request, take=True)
+        if held is not None:
+            messages.warning(request, kept_forms.KEPT_TYPING)
+        return _counter_page(request, agencies, register=_register_form(held), new_id=new_id)
     return _counter_page(request, agencies, find=CounterFindForm())
 
 
@@ -377,12 +454,13 @@ def _counter_find(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
         return _counter_page(request, agencies, find=find, status=429)
     digits = find.cleaned_data["national_id"]
     person = user_by_national_id(digits)
-    _counter_forget(request)
-    if person is None:
+    if person is None:  # registration details held for this look-up stay, for the form
+        request.session.pop(COUNTER_PERSON, None)
         request.session[COUNTER_NEW] = national_id.encrypt_text(
             digits, purpose=_COUNTER_NEW_PURPOSE
         )
     else:
+        _counter_forget(request)  # details held to register someone new are not theirs
         # The look-up showed the officer that the person has an account, and their name:
         # person.viewed, on the person's data tracker.
         person_lookup_record(actor=request.user, person=person, agency=agencies[0])
@@ -415,10 +493,17 @@ def _counter_register(request: HttpRequest, agencies: list[Any]) -> HttpResponse
     return _counter_page(request, agencies, register=register, new_id=new_id, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rules.rule(rules.OFFICER, "counter role in the service's agency")
 def counter_start(request: HttpRequest) -> HttpResponse:
-    """Open a draft for the person the counter found; the person comes from the session."""
+    """Open a draft for the person the counter found; the person comes from the session.
+
+    Nothing is typed here, so nothing is kept when the session has ended: the officer
+    signs in again and comes back to the counter page (the page the form was on, or this
+    address, which sends them there) to look the person up again.
+    """
+    if request.method == "GET":
+        return redirect("office:counter")
     service = get_object_or_404(Service, code=request.POST.get("service", ""), active=True)
     person = _counter_person(request)
     if person is None:
