@@ -286,40 +286,35 @@ def _code_box(form: forms.BaseForm, *, label: Any, required: Any, digits_only: b
         code.widget.attrs["inputmode"] = "numeric"
 
 
-class ActivateTOTPForm(AllauthActivateTOTPForm):
-    """Setting the app up: only the app's 6-digit code is taken."""
+class _CodeBoxInOurWords(forms.Form):
+    """The code box of an allauth second-step form in our words (:func:`_code_box`)."""
+
+    CODE_LABEL: Any = _("Code from your authenticator app")
+    CODE_REQUIRED: Any = ENTER_CODE
+    DIGITS_ONLY = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_box(
-            self,
-            label=_("6-digit code from your authenticator app"),
-            required=ENTER_SIX_DIGITS,
-            digits_only=True,
+            self, label=self.CODE_LABEL, required=self.CODE_REQUIRED, digits_only=self.DIGITS_ONLY
         )
+
+
+class ActivateTOTPForm(_CodeBoxInOurWords, AllauthActivateTOTPForm):
+    """Setting the app up: only the app's 6-digit code is taken."""
+
+    CODE_LABEL = _("6-digit code from your authenticator app")
+    CODE_REQUIRED = ENTER_SIX_DIGITS
+    DIGITS_ONLY = True
 
 
 # Signing in and confirming it is you: the same box takes a recovery code (letters and
 # digits), so no numeric keyboard.
 
 
-class AuthenticateForm(AllauthAuthenticateForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _code_box(
-            self,
-            label=_("Code from your authenticator app"),
-            required=ENTER_CODE,
-            digits_only=False,
-        )
+class AuthenticateForm(_CodeBoxInOurWords, AllauthAuthenticateForm):
+    pass
 
 
-class ReauthenticateForm(AllauthReauthenticateForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _code_box(
-            self,
-            label=_("Code from your authenticator app"),
-            required=ENTER_CODE,
-            digits_only=False,
-        )
+class ReauthenticateForm(_CodeBoxInOurWords, AllauthReauthenticateForm):
+    pass
