@@ -93,6 +93,10 @@ def test_service_page_shows_law_fee_deadline_and_start(loaded):
     )
     practice = page.find_all("dd", data_testid="in-practice")[0]
     assert practice.text == "not enough applications have been decided yet to say"
+    assert page.find_all("p", data_testid="clock")[0].text == (
+        "If we ask you for more information, the time until you answer does not count: the"
+        " date we must decide by moves later by that time."
+    )
     start = page.find_all("a", href="/en/cases/start/food-shop-permit/")[0]
     assert start.attrs["role"] == "button"
     assert " ".join(start.text.split()) == "Start now"
@@ -163,3 +167,14 @@ def test_agency_page_lists_its_services(loaded):
     ]
     assert "This agency is fictional" in html
     assert Client().get("/en/services/agency/NOPE/").status_code == 404
+
+
+def test_a_service_whose_clock_runs_says_the_time_asked_for_information_counts(loaded):
+    # when: a data protection request, whose 30 days run on while the person is asked
+    _status, page, _html = get("/en/services/pdpa-erasure/")
+
+    # then
+    assert page.find_all("p", data_testid="clock")[0].text == (
+        "If we ask you for more information, the time until you answer counts too: the law"
+        " does not let this time stand still."
+    )

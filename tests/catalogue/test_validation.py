@@ -186,6 +186,11 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], list[tuple[str, str]]]]
         [("deadline_days", "must be at least 1")],
     ),
     (
+        "a stopped clock that is neither true nor false",
+        lambda d: d.update(clock_stops_for_information="yes"),
+        [("clock_stops_for_information", "must be true or false, not text")],
+    ),
+    (
         "a code that is not a slug",
         lambda d: d.update(code="Food Shop"),
         [
@@ -394,6 +399,23 @@ def test_the_shared_test_definition_and_the_real_services_are_valid(services_dir
     assert definition_problems(TEST_DEFINITION, source="tests") == []
     for path in sorted(services_dir.glob("*.yaml")):
         assert definition_problems(read_yaml(path), source=path.name) == []
+
+
+def test_every_real_service_says_whether_its_clock_stops_for_information(services_dir):
+    # then: the licences and the allowance count time from a complete application (the
+    # Licensing Facilitation Act's rule); the PDPA requests count from their receipt
+    stated = {
+        path.stem: read_yaml(path).get("clock_stops_for_information")
+        for path in sorted(services_dir.glob("*.yaml"))
+    }
+    assert stated == {
+        "building-permit": True,
+        "elderly-allowance": True,
+        "food-shop-permit": True,
+        "pdpa-correction": False,
+        "pdpa-erasure": False,
+        "residence-certificate": True,
+    }
 
 
 def test_the_schema_is_a_valid_json_schema_and_matches_the_code():

@@ -104,8 +104,19 @@ class Log:
             officer=COMMITMENT,
         )  # fmt: skip
 
-    def answer(self, reference: str, when: str, *, agency: str = "TBNK") -> None:
-        self.add("case.info_provided", when, agency, reference=reference, agency=agency)
+    def answer(
+        self,
+        reference: str,
+        when: str,
+        *,
+        agency: str = "TBNK",
+        due: str | None = None,
+        sla_due: str | None = None,
+    ) -> None:
+        """The applicant's answer; with ``due`` (and ``sla_due``), the due dates the
+        answer moved (a service whose clock stops while the applicant is asked)."""
+        moved = {k: iso(v) for k, v in (("due", due), ("sla_due", sla_due)) if v is not None}
+        self.add("case.info_provided", when, agency, reference=reference, agency=agency, **moved)
 
     def issue(self, reference: str, when: str, *, agency: str = "TBNK") -> None:
         self.add(

@@ -168,6 +168,37 @@ def test_decided_within_deadline(log, context):
     assert value("ROL1", context(log)) == 75.0
 
 
+def test_a_decision_by_the_due_date_the_applicants_wait_moved_is_on_time(log, context):
+    # given: three applications due 10 January (service level 8 January), each decided
+    # on 12 January. A was asked for information on the 3rd and answered on the 8th: its
+    # clock stood still 5 days, so the answer published due 15 January (level the 13th).
+    # B was never asked. C was asked and answered too, but its service's clock runs: the
+    # answer published no due date.
+    a, b, c = (
+        log.file("2025-01-02 09:00", due="2025-01-10 09:00", sla_due="2025-01-08 09:00")
+        for _ in range(3)
+    )
+    log.ask(a, "2025-01-03 09:00")
+    log.answer(a, "2025-01-08 09:00", due="2025-01-15 09:00", sla_due="2025-01-13 09:00")
+    log.ask(c, "2025-01-03 09:00")
+    log.answer(c, "2025-01-08 09:00")
+    for reference in (a, b, c):
+        log.approve(reference, "2025-01-12 09:00")
+    ctx = context(log)
+    # when
+    within_deadline = gi.by_code("ROL1").compute(ctx)
+    within_level = gi.by_code("RES1").compute(ctx)
+    against_deadline = gi.by_code("EFF1").compute(ctx)
+    # then: only A is on time, by its moved due dates
+    assert within_deadline.value == pytest.approx(100 / 3)
+    assert [f.value for f in within_deadline.facts] == ["3", "1"]
+    assert within_level.value == pytest.approx(100 / 3)
+    # EFF1 counts the agency's time against the law's 8 days: A took 10 days less the 5 it
+    # waited, so 3/8 of its time was left; B and C took 10 days, none left
+    assert against_deadline.value == pytest.approx(100 * (3 / 8) / 3)
+    assert [f.value for f in against_deadline.facts] == ["3", "8.3", "8.0"]
+
+
 def test_services_with_legal_basis_reads_the_catalogue(service_version, context):
     # given: the test permit states its legal basis; another service states none
     from goodgov.catalogue.models import Service, ServiceVersion

@@ -60,7 +60,17 @@ def random_log(seed: int) -> Log:
             log.ask(reference, text(asked), agency=agency)
             if rng.random() < 0.5:
                 answered = asked + dt.timedelta(days=rng.choice((-2, 2)))
-                log.answer(reference, text(answered), agency=agency)
+                # About half the answers (at an odd place in the log) are to a service that
+                # stops its clock while the applicant is asked: they move the due dates by
+                # the wait (no draw, so the log is otherwise what it was).
+                if answered > asked and len(log.entries) % 2:
+                    waited = answered - asked
+                    log.answer(
+                        reference, text(answered), agency=agency, due=text(due + waited),
+                        sla_due=text(sla + waited) if sla else None,
+                    )  # fmt: skip
+                else:
+                    log.answer(reference, text(answered), agency=agency)
         if rng.random() < 0.2:
             continue  # not decided
         decided = submitted + dt.timedelta(minutes=rng.randrange(0, 40 * 24 * 60))
@@ -93,19 +103,35 @@ def by_entry(log: Log, code: str, period: Period) -> dict[str, tuple[float, list
 
     mine = [r for r in rows if r["agency"] == code]
     submissions = [r for r in mine if r["action"] == "case.submitted"]
+
+    def latest(reference: str, column: str) -> int | None:
+        """The due date last published for the case (at submission or by an answer)."""
+        published = [
+            r[column]
+            for r in mine
+            if r["action"] in ("case.submitted", "case.info_provided")
+            and r["reference"] == reference
+            and r[column] is not None
+        ]
+        return published[-1] if published else None
+
     decisions = []
     for d in mine:
         if d["action"] in m.DECIDED and inside(d):
             ground = json.loads(d["data"]).get("legal_ground")
             for s in submissions:
                 if s["reference"] == d["reference"]:
+                    due = latest(s["reference"], "due_us")
                     decisions.append(
                         {
                             "action": d["action"],
                             "reference": d["reference"],
                             "decided_us": d["at_us"],
                             "legal_ground": ground if isinstance(ground, str) else None,
-                            **{k: s[k] for k in ("channel", "due_us", "sla_due_us")},
+                            "channel": s["channel"],
+                            "due_us": due,
+                            "sla_due_us": latest(s["reference"], "sla_due_us"),
+                            "stopped_us": 0 if due is None else due - s["due_us"],
                             **{k: json.loads(s["data"]).get(k) for k in ("region", "age_band")},
                             "submitted_us": s["at_us"],
                         }
@@ -146,11 +172,12 @@ def by_entry(log: Log, code: str, period: Period) -> dict[str, tuple[float, list
     if with_due:
         shares = []
         for r in with_due:
-            allowed = r["due_us"] - r["submitted_us"]
-            taken = r["decided_us"] - r["submitted_us"]
+            # the agency's time against the law's: the time the clock stood still is neither
+            allowed = r["due_us"] - r["stopped_us"] - r["submitted_us"]
+            taken = r["decided_us"] - r["stopped_us"] - r["submitted_us"]
             shares.append(min(1.0, max(0.0, 1.0 - taken / allowed)) if allowed > 0 else 0.0)
-        taken_total = sum(r["decided_us"] - r["submitted_us"] for r in with_due)
-        allowed_total = sum(r["due_us"] - r["submitted_us"] for r in with_due)
+        taken_total = sum(r["decided_us"] - r["stopped_us"] - r["submitted_us"] for r in with_due)
+        allowed_total = sum(r["due_us"] - r["stopped_us"] - r["submitted_us"] for r in with_due)
         found["EFF1"] = (
             100.0 * sum(shares) / len(shares),
             [

@@ -92,6 +92,26 @@ class Log:
                 officer="1" * 64, legal_ground="s. 38",
             )  # fmt: skip
 
+    def ask(self, reference: str, when: str, *, agency: str = "TBNK") -> None:
+        self.add(
+            "case.info_requested", when, agency, reference=reference, agency=agency,
+            officer="1" * 64,
+        )  # fmt: skip
+
+    def answer(
+        self,
+        reference: str,
+        when: str,
+        *,
+        agency: str = "TBNK",
+        due: str | None = None,
+        sla_due: str | None = None,
+    ) -> None:
+        """The applicant's answer; with ``due`` (and ``sla_due``), the due dates the
+        answer moved (a service whose clock stops while the applicant is asked)."""
+        moved = {k: iso(v) for k, v in (("due", due), ("sla_due", sla_due)) if v is not None}
+        self.add("case.info_provided", when, agency, reference=reference, agency=agency, **moved)
+
     def withdraw(self, reference: str, when: str, *, agency: str = "TBNK") -> None:
         self.add("case.withdrawn", when, agency, reference=reference, agency=agency)
 

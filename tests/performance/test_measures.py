@@ -181,6 +181,34 @@ def test_within_deadline_counts_a_decision_at_the_deadline_as_on_time(log, compu
     assert row["deadline_days"] == 10.0
 
 
+def test_a_decision_by_the_due_date_the_applicants_wait_moved_is_on_time(log, compute):
+    # given: three applications submitted 1 January, due 11 January, service level 6
+    # January. A and C waited 4 days for their applicant, so each answer published due 15
+    # January and level 10 January; B's service runs its clock, so its answer published
+    # none. A is decided on the 9th (after its first level), B on the 9th, C on the 13th
+    # (after its first due date).
+    a, b, c = (
+        log.file("2025-01-01 09:00", due="2025-01-11 09:00", sla_due="2025-01-06 09:00")
+        for _ in range(3)
+    )
+    for reference in (a, b, c):
+        log.ask(reference, "2025-01-02 09:00")
+    log.answer(a, "2025-01-06 09:00", due="2025-01-15 09:00", sla_due="2025-01-10 09:00")
+    log.answer(b, "2025-01-06 09:00")
+    log.answer(c, "2025-01-06 09:00", due="2025-01-15 09:00", sla_due="2025-01-10 09:00")
+    log.decide(a, "2025-01-09 09:00")
+    log.decide(b, "2025-01-09 09:00")
+    log.decide(c, "2025-01-13 09:00")
+    # when
+    row = compute(log)[(*PERMIT, JAN)]
+    # then: all three by their (latest) due date; only A by its (latest) service level.
+    # The law's deadline and the level stay 10 and 5 days.
+    assert row["within_deadline"] == 1.0
+    assert row["within_sla"] == 1 / 3
+    assert row["deadline_days"] == 10.0
+    assert row["sla_days"] == 5.0
+
+
 def test_deadline_days_rounds_the_milliseconds_between_submission_and_event(log, compute):
     # given: the service computes ``due`` a few milliseconds before the event is recorded
     reference = log.file("2025-01-01 09:00:00.004", due="2025-01-31 09:00:00")

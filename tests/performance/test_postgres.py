@@ -51,7 +51,8 @@ def test_postgres_and_duckdb_compute_the_same_figures(
 ):
     # given: cases of two services at two agencies over four months, with every kind of
     # event the measures read (started, submitted online and at the counter, with and
-    # without an SLA target, approved, refused, withdrawn, left open past the deadline)
+    # without an SLA target, approved, refused, withdrawn, left open past the deadline,
+    # due dates moved by an answer to a request for information)
     a = log.file("2025-01-10 09:00", due="2025-02-10 09:00", sla_due="2025-01-20 09:00")
     b = log.file("2025-01-11 09:00", due="2025-01-20 09:00", channel="counter")
     log.decide(b, "2025-01-25 09:30", approve=False)
@@ -62,6 +63,12 @@ def test_postgres_and_duckdb_compute_the_same_figures(
     log.decide(d, "2025-02-28 23:59:59.5", agency="DEPT")
     log.file("2025-03-31 23:00", due="2025-04-01 00:00")
     log.decide(a, "2025-04-05 09:00")
+    # a case whose clock stood still 6 days while its applicant was asked, decided after
+    # its first due dates and by the ones the answer published
+    e = log.file("2025-01-13 09:00", due="2025-01-23 09:00", sla_due="2025-01-18 09:00")
+    log.ask(e, "2025-01-14 09:00")
+    log.answer(e, "2025-01-20 09:00", due="2025-01-29 09:00", sla_due="2025-01-24 09:00")
+    log.decide(e, "2025-01-24 09:00")
     store(log, {"TBNK": agency, "DEPT": other_agency})
     parquet = ParquetLog(tmp_path)
     export_local(parquet)

@@ -49,7 +49,20 @@ declare(
 )
 declare("case.claimed", {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT})
 declare("case.info_requested", {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT})
-declare("case.info_provided", {"reference": REFERENCE, "agency": CODE})
+# The applicant answered. For a service whose clock stops while the applicant is asked
+# (``clock_stops_for_information``), the due dates the answer moved later by the time
+# waited: ``due``, and ``sla_due`` when the service sets a service level. None for a
+# service whose clock runs (nor in events recorded before the clock stopped).
+declare(
+    "case.info_provided",
+    {
+        "reference": REFERENCE,
+        "agency": CODE,
+        "due": {"type": "string", "format": "date-time"},
+        "sla_due": {"type": "string", "format": "date-time"},
+    },
+    required=["reference", "agency"],
+)
 declare(
     "case.approved",
     {

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import BooleanField, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Model, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from goodgov.agencies.models import Agency
 from goodgov.agencies.selectors import agencies_of
 from goodgov.cases.models import OPEN_STATES, Case, State
 from goodgov.catalogue.models import Service, ServiceVersion
+from goodgov.catalogue.validation import CLOCK_STOPS, clock_stops_for_information
 from goodgov.ledger.models import Event
 
 TIMELINE_LABELS = {
@@ -146,6 +147,15 @@ def timeline(case: Case, *, for_officer: bool = False) -> list[TimelineEntry]:
     return entries
 
 
+#: A case waiting for its applicant's answer to a request for information, and the other
+#: open states (an officer has the case).
+_waiting = Q(state=State.INFO_REQUESTED)
+_NOT_WAITING = sorted(OPEN_STATES - {State.INFO_REQUESTED})
+#: A case whose service's clock runs while the applicant is asked (it says so: the
+#: field's absence means the clock stops; see ``clock_stops_for_information``).
+_clock_runs = Q(**{f"version__definition__{CLOCK_STOPS}": False})
+
+
 def queue(
     user: Any,
     *,
@@ -154,8 +164,14 @@ def queue(
     due: str = "",
     agency_code: str = "",
 ) -> QuerySet[Case]:
-    """Cases of the officer's agencies, overdue first, then by due date."""
+    """Cases of the officer's agencies, overdue first, then by due date.
+
+    A case waiting for its applicant's answer under a service whose clock stops meanwhile
+    (``clock_stops_for_information``) is never overdue: its due date moves when the
+    applicant answers. Such cases have ``clock_stopped`` set.
+    """
     now = timezone.now()
+    overdue = Q(due_at__lt=now) & (Q(state__in=_NOT_WAITING) | (_waiting & _clock_runs))
     qs = Case.objects.filter(agency__in=agencies_of(user)).exclude(state=State.DRAFT)
     if agency_code:
         qs = qs.filter(agency__code=agency_code)
@@ -166,21 +182,41 @@ def queue(
     elif state != "all":
         qs = qs.filter(state=state)
     if due == "overdue":
-        qs = qs.filter(due_at__lt=now, state__in=OPEN_STATES)
+        qs = qs.filter(overdue)
     elif due == "week":
         qs = qs.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=7))
     return (
         qs.select_related("service", "version", "agency", "assignee")
         .annotate(
             overdue=When_(
-                When(due_at__lt=now, state__in=OPEN_STATES, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+                When(overdue, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+            clock_stopped=When_(
+                When(_waiting & _clock_runs, then=Value(False)),
+                When(_waiting, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         .order_by("overdue", "due_at", "id")
     )
 
 
 def open_information_request(case: Case) -> Any:
-    return case.information_requests.filter(responded_at__isnull=True).last()
+    """The request for information the applicant has not answered yet, or None; its
+    ``clock_stopped`` says whether the case's deadline stands still until the answer (the
+    case waits for it, under a service whose clock stops meanwhile)."""
+    stopped = Value(clock_stopped(case), output_field=BooleanField())
+    return (
+        case.information_requests.filter(responded_at__isnull=True)
+        .annotate(clock_stopped=stopped)
+        .last()
+    )
+
+
+def clock_stopped(case: Case) -> bool:
+    """Whether the case's deadline stands still now: it waits for the applicant's answer
+    to a request for information, under a service whose clock stops meanwhile."""
+    return case.state == State.INFO_REQUESTED and clock_stops_for_information(
+        case.version.definition
+    )

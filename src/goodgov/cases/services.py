@@ -27,7 +27,7 @@ from goodgov.cases.models import (
     State,
 )
 from goodgov.catalogue.models import Service, localized
-from goodgov.catalogue.validation import widget_of
+from goodgov.catalogue.validation import clock_stops_for_information, widget_of
 from goodgov.core import rawsql, thai, thai_address
 from goodgov.documents.pki import SigningNotConfigured
 from goodgov.documents.services import (
@@ -511,8 +511,13 @@ def _stamp_submitted(case: Case) -> dt.datetime:
     case.state = State.SUBMITTED
     case.declared_at = now
     case.submitted_at = now
-    case.due_at = now + dt.timedelta(days=int(case.version.definition["deadline_days"]))
+    case.due_at = _statutory_due(case, now)
     return now
+
+
+def _statutory_due(case: Case, submitted_at: dt.datetime) -> dt.datetime:
+    """The deadline the law sets: ``deadline_days`` after submission."""
+    return submitted_at + dt.timedelta(days=int(case.version.definition["deadline_days"]))
 
 
 def _submitted(actor: Any, case: Case, now: dt.datetime) -> dict[str, Any]:
@@ -710,22 +715,45 @@ def case_answer(*, actor: Any, case: Case, response: str, uploads: Uploads | Non
         raise CaseError(_("Write your answer or upload a document."), field="response")
     with files_discarded_on_failure(), transaction.atomic():
         case = _transition(actor, case, "answer")
-        case.save(update_fields=["state", "updated_at"])
         open_request = case.information_requests.filter(responded_at__isnull=True).last()
+        moved: dict[str, str] = {}
         if open_request is not None:
             open_request.response = response
             open_request.responded_at = timezone.now()
             open_request.save(update_fields=["response", "responded_at", "updated_at"])
+            moved = _due_dates_moved(case, open_request.created_at, open_request.responded_at)
+        case.save(update_fields=["state", *(["due_at"] if moved else []), "updated_at"])
         _attach(actor, case, uploads)
         ledger.record(
             actor=actor,
             action="case.info_provided",
             subject=case,
             agency=case.agency,
-            public={"reference": case.reference, "agency": case.agency.code},
+            public={"reference": case.reference, "agency": case.agency.code, **moved},
             private={"response": response},
         )
     return case
+
+
+def _due_dates_moved(case: Case, asked: dt.datetime, answered: dt.datetime) -> dict[str, str]:
+    """For a service whose clock stops while the applicant is asked for information
+    (``clock_stops_for_information``), move the case's due date later by the time from
+    the request to the answer, and return the new due dates for ``case.info_provided``:
+    ``due``, and ``sla_due`` when the service sets a service level (it moves with the due
+    date: both stand still for the same time). Nothing for a service whose clock runs.
+
+    The service level's due date is not stored on the case: it is the submission's
+    (:func:`_sla_due`) plus all the time the deadline has stood still so far, which is
+    what the public log last published for it plus this wait.
+    """
+    if case.due_at is None or not clock_stops_for_information(case.version.definition):
+        return {}
+    case.due_at += max(answered - asked, dt.timedelta(0))
+    moved = {"due": case.due_at.isoformat()}
+    if case.submitted_at is not None:
+        stood_still = case.due_at - _statutory_due(case, case.submitted_at)
+        moved.update(_sla_due(case, case.submitted_at + stood_still))
+    return moved
 
 
 def _decided(case: Case, actor: Any, subject: Any, body: Any) -> None:

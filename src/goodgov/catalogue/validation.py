@@ -200,6 +200,19 @@ def widget_of(prop: dict[str, Any], ui: dict[str, Any]) -> str:
     return "text"
 
 
+#: The definition's field saying whether the deadline stands still while the applicant is
+#: asked for information (``service.schema.json`` says what it means).
+CLOCK_STOPS = "clock_stops_for_information"
+
+
+def clock_stops_for_information(definition: dict[str, Any]) -> bool:
+    """Whether the deadline and the service level of a case filed under ``definition``
+    stand still while the case waits for the applicant's answer to a request for
+    information. True unless the definition says ``false``: the Licensing Facilitation
+    Act B.E. 2558 counts time from when the application and its documents are complete."""
+    return definition.get(CLOCK_STOPS) is not False
+
+
 def _choice_key(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

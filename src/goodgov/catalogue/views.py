@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goodgov.catalogue import selectors
+from goodgov.catalogue.validation import clock_stops_for_information
 from goodgov.core import access
 from goodgov.exchange import privacy
 
@@ -28,6 +29,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "uploads": [item for item in evidence if item.get("kind") == "upload"],
             "fetched": [item for item in evidence if item.get("kind") in ("exchange", "fetched")],
             "practice": selectors.processing_time_in_practice(service),
+            "clock_stops": clock_stops_for_information(definition),
             "notice": privacy.notice_for(service),
         },
     )

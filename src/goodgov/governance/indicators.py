@@ -210,9 +210,13 @@ def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False
     One row per ``case.approved``/``case.rejected`` whose Thai-time month is in the period,
     joined (as the performance measures join it) to the ``case.submitted`` of the same
     agency and reference: ``agency``, ``action``, ``decided_us``, ``submitted_us``,
-    ``due_us``, ``sla_due_us``, ``channel``, ``legal_ground`` (refusals only), and
-    ``with_document``: whether the agency issued a document of the same reference. With
-    ``groups``, also the submission's ``region`` and ``age_band`` (null when it has none).
+    ``due_us`` and ``sla_due_us`` (the due dates last published: the submission's, moved
+    later by every wait for the applicant's answer under a service whose clock stops
+    meanwhile; see :func:`goodgov.performance.measures.latest_dues`), ``stopped_us`` (how
+    long the clock stood still: the last published due less the submission's, 0 when it
+    never moved), ``channel``, ``legal_ground`` (refusals only), and ``with_document``:
+    whether the agency issued a document of the same reference. With ``groups``, also the
+    submission's ``region`` and ``age_band`` (null when it has none).
     """
     backend = events.get_backend().name
     decided = events.filter(events.action.isin(m.DECIDED))
@@ -241,6 +245,16 @@ def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False
             decided.reference == submitted.submitted_reference,
         ],
     )
+    dues = m.latest_dues(events)
+    dues = dues.select(
+        due_agency=dues.agency,
+        due_reference=dues.reference,
+        latest_due_us=dues.due_us,
+        latest_sla_due_us=dues.sla_due_us,
+    )
+    joined = joined.left_join(
+        dues, [joined.agency == dues.due_agency, joined.reference == dues.due_reference]
+    )
     issued = events.filter(events.action == "document.issued")
     issued = issued.select(issued_agency=issued.agency, issued_reference=issued.reference)
     issued = issued.distinct()
@@ -259,9 +273,10 @@ def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False
         "decided_us",
         "legal_ground",
         "channel",
-        "due_us",
-        "sla_due_us",
         "submitted_us",
+        due_us=joined.latest_due_us,
+        sla_due_us=joined.latest_sla_due_us,
+        stopped_us=(joined.latest_due_us - joined.due_us).coalesce(0),
         with_document=joined.issued_reference.notnull(),
         **grouped,
     )
@@ -515,8 +530,10 @@ def user_satisfaction(ctx: Context) -> Result:
 @reads("decisions")
 def _processing_time_against_deadline_reads(d: ir.Table) -> dict[str, ir.Value]:
     with_deadline = d.due_us.notnull()
-    allowed = d.due_us - d.submitted_us
-    taken = d.decided_us - d.submitted_us
+    # The agency's time against the law's: the time the clock stood still while the
+    # applicant was asked for information counts in neither.
+    allowed = d.due_us - d.stopped_us - d.submitted_us
+    taken = d.decided_us - d.stopped_us - d.submitted_us
     # The share of the statutory time left, clamped to [0, 1]; 0 when no time was allowed.
     left = ibis.ifelse(
         allowed > 0,
@@ -1100,11 +1117,15 @@ INDICATORS: tuple[Indicator, ...] = (
         name={"th": "วินิจฉัยภายในมาตรฐานเวลาให้บริการ", "en": "Decided within the service level"},
         definition={
             "th": "ร้อยละของคำขอที่วินิจฉัยไม่เกินมาตรฐานเวลาให้บริการ (sla_due) จากคำขอที่มีคำวินิจฉัย"
-            "ในช่วงเวลานี้ซึ่งบันทึกมาตรฐานเวลาดังกล่าวไว้เมื่อยื่น",
+            "ในช่วงเวลานี้ซึ่งบันทึกมาตรฐานเวลาดังกล่าวไว้เมื่อยื่น โดยใช้วันครบกำหนดที่ประกาศล่าสุด "
+            "(บริการที่หยุดนับเวลาระหว่างรอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอ จะเลื่อนวันครบกำหนดออกไปเท่ากับเวลาที่รอ)",
             "en": "Of the applications decided in the period whose submission recorded a "
-            "service level (sla_due), the percentage decided by it.",
+            "service level (sla_due), the percentage decided by it, as last published (a "
+            "service whose clock stops while the applicant is asked for information moves "
+            "it later by the time waited).",
         },
-        formula="100 * count(decision.at ≤ submitted.sla_due) ÷ count(decisions with sla_due)",
+        formula="100 * count(decision.at ≤ sla_due) ÷ count(decisions with sla_due), sla_due "
+        "= the last published by case.submitted or case.info_provided",
         source=LOG,
         compute=decided_within_sla,
     ),
@@ -1151,13 +1172,16 @@ INDICATORS: tuple[Indicator, ...] = (
         },
         definition={
             "th": "ค่าเฉลี่ยของสัดส่วนเวลาตามกฎหมายที่ยังเหลืออยู่เมื่อวินิจฉัย ของคำขอที่วินิจฉัยในช่วงเวลานี้ "
-            "(วินิจฉัยทันทีได้ 100 วินิจฉัยในวันครบกำหนดหรือหลังจากนั้นได้ 0)",
+            "(วินิจฉัยทันทีได้ 100 วินิจฉัยในวันครบกำหนดหรือหลังจากนั้นได้ 0) "
+            "ไม่นับเวลาที่หยุดนับระหว่างรอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอเป็นเวลาที่ใช้ไป",
             "en": "The average share of the statutory time still left when the decision was "
             "made, over the applications decided in the period (decided at once: 100; "
-            "decided on the deadline or later: 0).",
+            "decided on the deadline or later: 0). The time the clock stood still while "
+            "the applicant was asked for information is not counted as taken.",
         },
-        formula="100 * mean(clamp(1 - (decision.at - submitted.at) ÷ (submitted.due - "
-        "submitted.at), 0, 1))",
+        formula="100 * mean(clamp(1 - (decision.at - submitted.at - stopped) ÷ (submitted.due "
+        "- submitted.at), 0, 1)), stopped = the last due published by case.submitted or "
+        "case.info_provided - submitted.due",
         source=LOG,
         compute=processing_time_against_deadline,
     ),
@@ -1305,11 +1329,15 @@ INDICATORS: tuple[Indicator, ...] = (
             "en": "Decided within the statutory deadline",
         },
         definition={
-            "th": "ร้อยละของคำขอที่วินิจฉัยในช่วงเวลานี้ซึ่งวินิจฉัยไม่เกินวันครบกำหนดตามกฎหมาย",
+            "th": "ร้อยละของคำขอที่วินิจฉัยในช่วงเวลานี้ซึ่งวินิจฉัยไม่เกินวันครบกำหนดตามกฎหมาย "
+            "โดยใช้วันครบกำหนดที่ประกาศล่าสุด (บริการที่หยุดนับเวลาระหว่างรอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอ "
+            "จะเลื่อนวันครบกำหนดออกไปเท่ากับเวลาที่รอ)",
             "en": "Of the applications decided in the period, the percentage decided by "
-            "their statutory deadline.",
+            "their statutory deadline, as last published (a service whose clock stops while "
+            "the applicant is asked for information moves it later by the time waited).",
         },
-        formula="100 * count(decision.at ≤ submitted.due) ÷ count(decisions)",
+        formula="100 * count(decision.at ≤ due) ÷ count(decisions), due = the last published "
+        "by case.submitted or case.info_provided",
         source=LOG,
         compute=decided_within_deadline,
     ),

@@ -13,7 +13,8 @@ A measure is an aggregation over one of six *bases*, each a relation with the co
 - ``decided``: one row per decision (``case.approved`` or ``case.rejected``) joined to the
   case's ``case.submitted`` by agency and reference, month of the decision; ``days`` from
   submission to decision, the statutory ``due`` and the SLA target ``sla_due`` (when the
-  submission carries one);
+  submission carries one), and whether the decision met each as last published (an
+  answer to a request for information may have moved them: :func:`latest_dues`);
 - ``month_end``: for every complete month from a service's first submission, the cases
   submitted by then, with the months of their deadline and of their closing (decided or
   withdrawn), counted per kind;
@@ -105,6 +106,57 @@ def _submissions(events: ir.Table) -> ir.Table:
     )
 
 
+#: The events that publish a case's due dates: its submission, and the applicant's answers
+#: to requests for information under a service whose clock stops meanwhile (each answer
+#: publishes the due dates it moved later by the time waited).
+DUE_ACTIONS = ("case.submitted", "case.info_provided")
+
+
+def _last_published(events: ir.Table, column: str) -> ir.Table:
+    """Per agency and reference, ``column`` (``due_us`` or ``sla_due_us``) as the last
+    entry that carries it published it: ``due_agency``, ``due_reference``, ``column``."""
+    rows = events.filter(
+        events.action.isin(DUE_ACTIONS) & events[column].notnull() & events.reference.notnull()
+    )
+    last = rows.group_by(last_agency=rows.agency, last_reference=rows.reference).aggregate(
+        last_index=rows["index"].max()
+    )
+    joined = rows.join(
+        last,
+        [
+            rows.agency == last.last_agency,
+            rows.reference == last.last_reference,
+            rows["index"] == last.last_index,
+        ],
+    )
+    return joined.select(
+        due_agency=joined.agency, due_reference=joined.reference, **{column: joined[column]}
+    )
+
+
+def latest_dues(events: ir.Table) -> ir.Table:
+    """Every case's due dates as last published: ``agency``, ``reference``, ``due_us`` and
+    ``sla_due_us`` (null when no entry of the case carries a service level).
+
+    A service whose clock stops while the applicant is asked for information moves the
+    due dates later when the applicant answers, and ``case.info_provided`` publishes them;
+    otherwise the submission's stand.
+    """
+    due = _last_published(events, "due_us")
+    sla = _last_published(events, "sla_due_us").rename(
+        sla_agency="due_agency", sla_reference="due_reference"
+    )
+    joined = due.left_join(
+        sla, [due.due_agency == sla.sla_agency, due.due_reference == sla.sla_reference]
+    )
+    return joined.select(
+        agency=joined.due_agency,
+        reference=joined.due_reference,
+        due_us=joined.due_us,
+        sla_due_us=joined.sla_due_us,
+    )
+
+
 def started_base(events: ir.Table) -> ir.Table:
     started = events.filter(events.action == "case.started")
     started = started.select("agency", "service", "case", month=month_of(started.at))
@@ -125,15 +177,19 @@ def decided_base(events: ir.Table) -> ir.Table:
     )
     cases = _submissions(events).drop("month", "channel", "due_month")
     joined = decisions.join(cases, ["agency", "reference"])
+    dues = latest_dues(events).rename(latest_due_us="due_us", latest_sla_due_us="sla_due_us")
+    joined = joined.left_join(dues, ["agency", "reference"])
     return joined.select(
         "agency",
         "service",
         "month",
         days=(joined.decided_us - joined.submitted_us) / US_PER_DAY,
+        # The law's and the level's time as the submission set them; whether the decision
+        # met them, by the due dates last published (moved while the applicant was asked).
         deadline_days=((joined.due_us - joined.submitted_us) / US_PER_DAY).round(0),
-        within_deadline=joined.decided_us <= joined.due_us,
+        within_deadline=joined.decided_us <= joined.latest_due_us,
         sla_days=((joined.sla_due_us - joined.submitted_us) / US_PER_DAY).round(0),
-        within_sla=joined.decided_us <= joined.sla_due_us,  # null without an SLA target
+        within_sla=joined.decided_us <= joined.latest_sla_due_us,  # null without an SLA target
     )
 
 
@@ -358,11 +414,15 @@ MEASURES: tuple[Measure, ...] = (
         code="within_deadline",
         name={"th": "วินิจฉัยภายในระยะเวลาตามกฎหมาย", "en": "Decided within the statutory deadline"},
         definition={
-            "th": "สัดส่วนของคำขอที่วินิจฉัยในเดือนซึ่งวินิจฉัยไม่เกินวันครบกำหนดตามกฎหมาย",
+            "th": "สัดส่วนของคำขอที่วินิจฉัยในเดือนซึ่งวินิจฉัยไม่เกินวันครบกำหนดตามกฎหมาย "
+            "โดยใช้วันครบกำหนดที่ประกาศล่าสุด (บริการที่หยุดนับเวลาระหว่างรอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอ "
+            "จะเลื่อนวันครบกำหนดออกไปเท่ากับเวลาที่รอ)",
             "en": "Of the applications decided in the month, the share decided by their "
-            "statutory deadline.",
+            "statutory deadline, as last published (a service whose clock stops while the "
+            "applicant is asked for information moves it later by the time waited).",
         },
-        formula="count(decision.at ≤ submitted.due) ÷ count(decisions)",
+        formula="count(decision.at ≤ due) ÷ count(decisions), due = the last published by "
+        "case.submitted or case.info_provided",
         unit=RATIO,
         base="decided",
         aggregate=lambda t: _ratio(_count_if(t.within_deadline), t.count()),
@@ -386,11 +446,15 @@ MEASURES: tuple[Measure, ...] = (
         name={"th": "วินิจฉัยภายในมาตรฐานเวลา", "en": "Decided within the service level"},
         definition={
             "th": "สัดส่วนของคำขอที่วินิจฉัยในเดือนซึ่งวินิจฉัยไม่เกินมาตรฐานเวลาให้บริการ "
-            "เฉพาะคำขอที่บันทึกมาตรฐานเวลาไว้เมื่อยื่น",
+            "เฉพาะคำขอที่บันทึกมาตรฐานเวลาไว้เมื่อยื่น โดยใช้วันครบกำหนดที่ประกาศล่าสุด "
+            "(บริการที่หยุดนับเวลาระหว่างรอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอ จะเลื่อนวันครบกำหนดออกไปเท่ากับเวลาที่รอ)",
             "en": "Of the applications decided in the month whose submission recorded a "
-            "service level target, the share decided by it.",
+            "service level target, the share decided by it, as last published (a service "
+            "whose clock stops while the applicant is asked for information moves it later "
+            "by the time waited).",
         },
-        formula="count(decision.at ≤ submitted.sla_due) ÷ count(decisions with sla_due)",
+        formula="count(decision.at ≤ sla_due) ÷ count(decisions with sla_due), sla_due = the "
+        "last published by case.submitted or case.info_provided",
         unit=RATIO,
         base="decided",
         aggregate=lambda t: _ratio(_count_if(t.within_sla), t.within_sla.count()),
