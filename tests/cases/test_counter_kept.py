@@ -255,3 +255,22 @@ def test_choosing_a_service_past_the_session_comes_back_to_the_counter_page(
     text = text_of(page)
     assert 'name="national_id"' in text and citizen_b.full_name not in text
     assert not Case.objects.exists()
+
+
+def test_starting_again_past_the_session_shows_an_empty_find_form_without_the_kept_banner(
+    as_user, counter_officer, citizen_b, service_version
+):
+    # given: an officer with a person found at the counter, whose session ends
+    client = as_user(counter_officer)
+    find(client, "3-1006-00445-78-3")
+    end_session(client)
+
+    # when: they press "Find another person", then sign in again
+    response = client.post(counter(), {"step": "again"})
+    sign_in_again(client, counter_officer, login_target(response))
+    page = text_of(client.get(counter()))
+
+    # then: an empty find form, and no claim that something typed is shown again
+    assert 'name="national_id"' in page and 'value="3-1006-00445-78-3"' not in page
+    assert KEPT not in page
+    assert citizen_b.full_name not in page

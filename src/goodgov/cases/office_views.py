@@ -419,12 +419,15 @@ def counter(request: HttpRequest) -> HttpResponse:
         if step == "again":
             _counter_forget(request)
         return redirect("office:counter")
-    kept = kept_forms.take(request, request.path)
+    kept = kept_forms.take(request, request.path, banner=False)
     if kept is not None:  # a step sent after the session ended; this session has no other
         _counter_forget(request)
-        if kept.get("step") == "find":
+        step = kept.get("step")
+        if step in ("find", "register"):  # not "again": nothing typed there
+            messages.warning(request, kept_forms.KEPT_TYPING)
+        if step == "find":
             return _counter_page(request, agencies, find=CounterFindForm(kept))
-        if kept.get("step") == "register":
+        if step == "register":
             _counter_hold(request, kept)
         return _counter_page(request, agencies, find=CounterFindForm())
     person = _counter_person(request)

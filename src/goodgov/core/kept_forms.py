@@ -118,9 +118,10 @@ def forget_elsewhere(request: HttpRequest) -> None:
         del request.session[SESSION_KEY]
 
 
-def take(request: HttpRequest, action: str) -> QueryDict | None:
+def take(request: HttpRequest, action: str, *, banner: bool = True) -> QueryDict | None:
     """The fields kept from a form sent to ``action`` (a path), once, and a banner over
-    the page saying what they are (:data:`KEPT_TYPING`); None if none are kept."""
+    the page saying what they are (:data:`KEPT_TYPING`; ``banner=False`` for a page that
+    decides from the fields whether it shows any); None if none are kept."""
     kept: dict[str, Any] | None = request.session.get(SESSION_KEY)
     if kept is None or kept.get("action") != action:
         return None
@@ -135,7 +136,8 @@ def take(request: HttpRequest, action: str) -> QueryDict | None:
     for name, values in fields.items():
         data.setlist(name, values)
     data._mutable = False
-    messages.warning(request, KEPT_TYPING)
+    if banner:
+        messages.warning(request, KEPT_TYPING)
     return data
 
 
