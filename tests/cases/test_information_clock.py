@@ -185,6 +185,22 @@ def test_the_queue_counts_a_waiting_case_overdue_when_the_clock_runs(
     assert "Clock stopped" not in overdue
 
 
+@pytest.mark.parametrize("runs", [False, True])
+def test_due_within_a_week_lists_a_waiting_case_only_when_its_clock_runs(
+    request, as_user, citizen_a, clerk, runs
+):
+    # given: a case due in three days, waiting for its applicant's answer
+    if runs:
+        request.getfixturevalue("clock_runs")
+    version = request.getfixturevalue("service_version")
+    case = waiting_case(citizen_a, clerk, version)
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() + dt.timedelta(days=3))
+    # when
+    week = as_user(clerk).get("/en/office/", {"due": "week"}).content.decode()
+    # then: its date will move when the applicant answers, unless the clock runs
+    assert (case.reference in week) is runs
+
+
 def test_both_case_pages_say_the_clock_is_stopped_while_waiting(
     as_user, citizen_a, clerk, service_version
 ):

@@ -183,8 +183,9 @@ def queue(
         qs = qs.filter(state=state)
     if due == "overdue":
         qs = qs.filter(overdue)
-    elif due == "week":
+    elif due == "week":  # not a case whose clock is stopped: its due date will move
         qs = qs.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=7))
+        qs = qs.exclude(_waiting & ~_clock_runs)
     return (
         qs.select_related("service", "version", "agency", "assignee")
         .annotate(
