@@ -214,6 +214,22 @@ def test_both_case_pages_say_the_clock_is_stopped_while_waiting(
     assert STOPPED_APPLICANT in applicant_page
 
 
+def test_the_applicants_list_marks_the_clock_stopped_while_waiting(
+    as_user, citizen_a, clerk, service_version
+):
+    # given
+    case = waiting_case(citizen_a, clerk, service_version)
+    client = as_user(citizen_a)
+    # when / then: marked while the case waits for the answer, not after it
+    rows = client.get("/en/cases/").content.decode().split('<tr class="govuk-table__row">')
+    [row] = [r for r in rows if case.reference in r]
+    assert "Clock stopped" in row
+    services.case_answer(actor=citizen_a, case=case, response="แนบแล้วค่ะ")
+    rows = client.get("/en/cases/").content.decode().split('<tr class="govuk-table__row">')
+    [row] = [r for r in rows if case.reference in r]
+    assert "Clock stopped" not in row
+
+
 def test_the_case_pages_say_nothing_of_a_stopped_clock_once_answered(
     as_user, citizen_a, clerk, service_version
 ):

@@ -93,6 +93,16 @@ class Case(Timestamped):
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
 
+    @property
+    def clock_stopped(self) -> bool:
+        """Whether the deadline stands still now: the case waits for the applicant's answer
+        to a request for information, under a service whose clock stops meanwhile."""
+        from goodgov.catalogue.validation import clock_stops_for_information
+
+        return self.state == State.INFO_REQUESTED and clock_stops_for_information(
+            self.version.definition
+        )
+
 
 class InformationRequest(Timestamped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")

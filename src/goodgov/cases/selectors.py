@@ -16,7 +16,7 @@ from goodgov.agencies.models import Agency
 from goodgov.agencies.selectors import agencies_of
 from goodgov.cases.models import OPEN_STATES, Case, State
 from goodgov.catalogue.models import Service, ServiceVersion
-from goodgov.catalogue.validation import CLOCK_STOPS, clock_stops_for_information
+from goodgov.catalogue.validation import CLOCK_STOPS
 from goodgov.ledger.models import Event
 
 TIMELINE_LABELS = {
@@ -168,7 +168,7 @@ def queue(
 
     A case waiting for its applicant's answer under a service whose clock stops meanwhile
     (``clock_stops_for_information``) is never overdue: its due date moves when the
-    applicant answers. Such cases have ``clock_stopped`` set.
+    applicant answers (``Case.clock_stopped``).
     """
     now = timezone.now()
     overdue = Q(due_at__lt=now) & (Q(state__in=_NOT_WAITING) | (_waiting & _clock_runs))
@@ -192,12 +192,6 @@ def queue(
             overdue=When_(
                 When(overdue, then=Value(0)), default=Value(1), output_field=IntegerField()
             ),
-            clock_stopped=When_(
-                When(_waiting & _clock_runs, then=Value(False)),
-                When(_waiting, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
         )
         .order_by("overdue", "due_at", "id")
     )
@@ -207,17 +201,9 @@ def open_information_request(case: Case) -> Any:
     """The request for information the applicant has not answered yet, or None; its
     ``clock_stopped`` says whether the case's deadline stands still until the answer (the
     case waits for it, under a service whose clock stops meanwhile)."""
-    stopped = Value(clock_stopped(case), output_field=BooleanField())
+    stopped = Value(case.clock_stopped, output_field=BooleanField())
     return (
         case.information_requests.filter(responded_at__isnull=True)
         .annotate(clock_stopped=stopped)
         .last()
-    )
-
-
-def clock_stopped(case: Case) -> bool:
-    """Whether the case's deadline stands still now: it waits for the applicant's answer
-    to a request for information, under a service whose clock stops meanwhile."""
-    return case.state == State.INFO_REQUESTED and clock_stops_for_information(
-        case.version.definition
     )
