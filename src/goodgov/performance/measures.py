@@ -112,48 +112,24 @@ def _submissions(events: ir.Table) -> ir.Table:
 DUE_ACTIONS = ("case.submitted", "case.info_provided")
 
 
-def _last_published(events: ir.Table, column: str) -> ir.Table:
-    """Per agency and reference, ``column`` (``due_us`` or ``sla_due_us``) as the last
-    entry that carries it published it: ``due_agency``, ``due_reference``, ``column``."""
-    rows = events.filter(
-        events.action.isin(DUE_ACTIONS) & events[column].notnull() & events.reference.notnull()
-    )
-    last = rows.group_by(last_agency=rows.agency, last_reference=rows.reference).aggregate(
-        last_index=rows["index"].max()
-    )
-    joined = rows.join(
-        last,
-        [
-            rows.agency == last.last_agency,
-            rows.reference == last.last_reference,
-            rows["index"] == last.last_index,
-        ],
-    )
-    return joined.select(
-        due_agency=joined.agency, due_reference=joined.reference, **{column: joined[column]}
-    )
-
-
 def latest_dues(events: ir.Table) -> ir.Table:
     """Every case's due dates as last published: ``agency``, ``reference``, ``due_us`` and
     ``sla_due_us`` (null when no entry of the case carries a service level).
 
     A service whose clock stops while the applicant is asked for information moves the
     due dates later when the applicant answers, and ``case.info_provided`` publishes them;
-    otherwise the submission's stand.
+    otherwise the submission's stand. One aggregation: each date of the entry with the
+    highest index among those that carry it (a self-join per date cost twice as much).
     """
-    due = _last_published(events, "due_us")
-    sla = _last_published(events, "sla_due_us").rename(
-        sla_agency="due_agency", sla_reference="due_reference"
+    rows = events.filter(
+        events.action.isin(DUE_ACTIONS)
+        & events.reference.notnull()
+        & (events.due_us.notnull() | events.sla_due_us.notnull())
     )
-    joined = due.left_join(
-        sla, [due.due_agency == sla.sla_agency, due.due_reference == sla.sla_reference]
-    )
-    return joined.select(
-        agency=joined.due_agency,
-        reference=joined.due_reference,
-        due_us=joined.due_us,
-        sla_due_us=joined.sla_due_us,
+    index = rows["index"]
+    return rows.group_by("agency", "reference").aggregate(
+        due_us=rows.due_us.argmax(index, where=rows.due_us.notnull()),
+        sla_due_us=rows.sla_due_us.argmax(index, where=rows.sla_due_us.notnull()),
     )
 
 
