@@ -145,6 +145,19 @@ def test_a_withdrawal_while_waiting_changes_no_due_date(
     }
 
 
+def test_a_case_withdrawn_while_waiting_no_longer_says_it_waits_for_the_answer(
+    as_user, citizen_a, clerk, service_version
+):
+    # given: a case withdrawn while its applicant was asked for information
+    case = waiting_case(citizen_a, clerk, service_version)
+    services.case_withdraw(actor=citizen_a, case=case)
+    # when
+    officer_page = as_user(clerk).get(f"/en/office/cases/{case.uuid}/").content.decode()
+    # then: the officer is not told the case waits for an answer that cannot come
+    assert "Waiting for the applicant to answer" not in officer_page
+    assert STOPPED_OFFICER not in officer_page
+
+
 def overdue_while_waiting(citizen_a: Any, citizen_b: Any, clerk: Any, version: Any) -> tuple:
     """Two cases past their due date: one waiting for its applicant, one in review."""
     waiting = waiting_case(citizen_a, clerk, version)

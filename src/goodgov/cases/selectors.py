@@ -198,9 +198,12 @@ def queue(
 
 
 def open_information_request(case: Case) -> Any:
-    """The request for information the applicant has not answered yet, or None; its
-    ``clock_stopped`` says whether the case's deadline stands still until the answer (the
-    case waits for it, under a service whose clock stops meanwhile)."""
+    """The request for information the applicant has not answered yet, or None (also when
+    the case no longer waits for it: withdrawn meanwhile); its ``clock_stopped`` says
+    whether the case's deadline stands still until the answer (the case waits for it,
+    under a service whose clock stops meanwhile)."""
+    if case.state != State.INFO_REQUESTED:
+        return None
     stopped = Value(case.clock_stopped, output_field=BooleanField())
     return (
         case.information_requests.filter(responded_at__isnull=True)
