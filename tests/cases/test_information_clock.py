@@ -19,6 +19,7 @@ from django.utils import timezone
 from goodgov.cases import services
 from goodgov.cases.models import Case, State
 from goodgov.ledger.models import Event
+from goodgov.notifications.models import Message
 from tests.cases.conftest import submitted_case
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,30 @@ def test_the_case_pages_say_nothing_of_a_stopped_clock_when_it_runs(
     # then
     assert "The clock is stopped" not in officer_page
     assert "The clock is stopped" not in applicant_page
+
+
+CLOCK_IN_MESSAGE = {
+    "en": "Until you answer, the time we have to decide stands still: the date we must decide"
+    " by moves later by the time you take.",
+    "th": "ระหว่างที่ท่านยังไม่ได้ตอบ หน่วยงานจะหยุดนับระยะเวลาพิจารณา"
+    " โดยวันที่หน่วยงานต้องพิจารณาให้แล้วเสร็จจะเลื่อนออกไปตามระยะเวลาที่ท่านใช้",
+}
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+@pytest.mark.parametrize("runs", [False, True])
+def test_the_message_asking_for_information_says_whether_the_clock_stops(
+    request, citizen_a, clerk, runs, language
+):
+    # given: an applicant who reads `language`, under a service whose clock stops or runs
+    citizen_a.preferred_language = language
+    citizen_a.save(update_fields=["preferred_language"])
+    if runs:
+        request.getfixturevalue("clock_runs")
+    version = request.getfixturevalue("service_version")
+    # when: an officer asks them for information
+    case = waiting_case(citizen_a, clerk, version)
+    # then: the message tells them the clock stands still until they answer, unless it runs
+    body = Message.objects.filter(case=case).order_by("id").last().body
+    assert "ขอสำเนาใบทะเบียนพาณิชย์" in body
+    assert (CLOCK_IN_MESSAGE[language] in body) is not runs

@@ -676,6 +676,13 @@ def case_claim(*, actor: Any, case: Case) -> Case:
     return case
 
 
+#: Said to an applicant asked for information under a service whose clock stops meanwhile.
+CLOCK_STOPPED_FOR_YOU = _(
+    "Until you answer, the time we have to decide stands still: the date we must decide by"
+    " moves later by the time you take."
+)
+
+
 def case_request_info(*, actor: Any, case: Case, message: str) -> InformationRequest:
     message = (message or "").strip()
     if not message:
@@ -697,14 +704,16 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
             private={"message": message},
         )
         with in_language_of(case.applicant):
+            body = _(
+                "The officer handling your application asks:\n\n%(message)s\n\nPlease answer on the application page."
+            ) % {"message": message}
+            if case.clock_stopped:
+                body += "\n\n" + str(CLOCK_STOPPED_FOR_YOU)
             message_send(
                 user=case.applicant,
                 case=case,
                 subject=_("More information needed: %(reference)s") % {"reference": case.reference},
-                body=_(
-                    "The officer handling your application asks:\n\n%(message)s\n\nPlease answer on the application page."
-                )
-                % {"message": message},
+                body=body,
             )
     return request
 
