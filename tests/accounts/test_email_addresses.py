@@ -244,3 +244,23 @@ def test_an_address_another_account_has_not_confirmed_is_refused_too(as_user, ci
     assert response.status_code == 200
     assert "An account with this email address already exists." in response.content.decode()
     assert "new@example.test" not in addresses(citizen_a)
+
+
+def test_the_email_page_is_only_for_someone_signed_in_and_changes_nothing_otherwise(
+    client, citizen_a
+):
+    # given: someone not signed in, posting to make citizen A's other address the main one
+    own_main_address(citizen_a)
+    legacy_row(citizen_a, "work@example.test")
+
+    # when
+    shown = client.get(en("account_email"))
+    sent = client.post(en("account_email"), {"action_primary": "", "email": "work@example.test"})
+
+    # then: both lead to the sign-in page, and A's main address is unchanged
+    for response in (shown, sent):
+        assert response.status_code == 302
+        assert response["Location"].startswith(en("account_login"))
+    citizen_a.refresh_from_db()
+    assert citizen_a.email == "somchai@example.test"
+    assert main_address(citizen_a) == "somchai@example.test"

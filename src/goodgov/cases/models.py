@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from goodgov.catalogue.validation import clock_stops_for_information
 from goodgov.core.fields import EncryptedJSONField, EncryptedTextField
 from goodgov.core.models import Timestamped
 
@@ -97,8 +98,6 @@ class Case(Timestamped):
     def clock_stopped(self) -> bool:
         """Whether the deadline stands still now: the case waits for the applicant's answer
         to a request for information, under a service whose clock stops meanwhile."""
-        from goodgov.catalogue.validation import clock_stops_for_information
-
         return self.state == State.INFO_REQUESTED and clock_stops_for_information(
             self.version.definition
         )

@@ -7,7 +7,6 @@ step is allowed only to the role the service's workflow names.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -252,7 +251,6 @@ _COUNTER_NEW_PURPOSE = b"office-counter-new-v1"
 #: ended) and the registration form shows it; dropped when they start again, when the
 #: look-up finds someone with an account, and after :data:`kept_forms.MAX_AGE`.
 COUNTER_KEPT = "office.counter.kept"
-_COUNTER_KEPT_PURPOSE = b"office-counter-kept-v1"
 #: Look-ups by national ID one officer may make in a sliding minute, so that nobody can
 #: walk through IDs to learn who has an account.
 COUNTER_LOOKUPS_PER_MINUTE = 30
@@ -317,36 +315,20 @@ def _counter_hold(request: HttpRequest, kept: QueryDict) -> None:
     """Hold, sealed, the registration details in ``kept`` (a form taken from
     :mod:`~goodgov.core.kept_forms`) until the registration form shows them."""
     fields = {name: kept.getlist(name) for name in _register_form().fields if name in kept}
-    if not any(value.strip() for values in fields.values() for value in values):
-        return
-    request.session[COUNTER_KEPT] = {
-        "at": int(time.time()),
-        "fields": national_id.encrypt_text(
-            json.dumps(fields, ensure_ascii=False), purpose=_COUNTER_KEPT_PURPOSE
-        ),
-    }
+    if kept_forms.typed(fields):
+        request.session[COUNTER_KEPT] = kept_forms.seal(fields)
 
 
 def _counter_held(request: HttpRequest, *, take: bool = False) -> QueryDict | None:
-    """The registration details held by :func:`_counter_hold`, if any and not too old;
-    ``take`` drops them once read (the registration form then holds them)."""
+    """The registration details held by :func:`_counter_hold`, if any and not too old
+    (:data:`kept_forms.MAX_AGE`); ``take`` drops them once read (the registration form
+    then holds them), as does finding them too old or unreadable."""
     held = request.session.get(COUNTER_KEPT)
     if held is None:
         return None
-    too_old = time.time() - held.get("at", 0) > kept_forms.MAX_AGE
-    if take or too_old:
+    data = kept_forms.unseal(held)
+    if take or data is None:
         del request.session[COUNTER_KEPT]
-    if too_old:
-        return None
-    try:
-        fields = json.loads(national_id.decrypt_text(held["fields"], purpose=_COUNTER_KEPT_PURPOSE))
-    except (national_id.UnknownKey, ValueError, KeyError):
-        request.session.pop(COUNTER_KEPT, None)
-        return None
-    data = QueryDict(mutable=True)
-    for name, values in fields.items():
-        data.setlist(name, values)
-    data._mutable = False
     return data
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models import Case as When_
+from django.db.models import IntegerField, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -199,14 +199,7 @@ def queue(
 
 def open_information_request(case: Case) -> Any:
     """The request for information the applicant has not answered yet, or None (also when
-    the case no longer waits for it: withdrawn meanwhile); its ``clock_stopped`` says
-    whether the case's deadline stands still until the answer (the case waits for it,
-    under a service whose clock stops meanwhile)."""
+    the case no longer waits for it: withdrawn meanwhile)."""
     if case.state != State.INFO_REQUESTED:
         return None
-    stopped = Value(case.clock_stopped, output_field=BooleanField())
-    return (
-        case.information_requests.filter(responded_at__isnull=True)
-        .annotate(clock_stopped=stopped)
-        .last()
-    )
+    return case.information_requests.filter(responded_at__isnull=True).last()

@@ -90,22 +90,46 @@ def keep(request: HttpRequest, back: str) -> tuple[bool, bool]:
     typed, or too much to keep) and whether files were chosen (they are not kept)."""
     fields = _kept_fields(request)
     files = any(f.size for name in request.FILES for f in request.FILES.getlist(name))
-    typed = any(value.strip() for values in fields.values() for value in values)
     sealed = (
-        national_id.encrypt_text(json.dumps(fields, ensure_ascii=False), purpose=PURPOSE)
-        if typed and ratelimit.consume(request, action=RATE_LIMIT)
-        else ""
+        seal(fields) if typed(fields) and ratelimit.consume(request, action=RATE_LIMIT) else None
     )
-    if not sealed or len(sealed) > MAX_BYTES:
+    if sealed is None or len(sealed["fields"]) > MAX_BYTES:
         request.session.pop(SESSION_KEY, None)
         return False, files
     request.session[SESSION_KEY] = {
         "action": request.path,
         "back": back.split("?", 1)[0],
-        "at": int(time.time()),
-        "fields": sealed,
+        **sealed,
     }
     return True, files
+
+
+def typed(fields: dict[str, list[str]]) -> bool:
+    """Whether any of ``fields`` (name: values) holds something typed."""
+    return any(value.strip() for values in fields.values() for value in values)
+
+
+def seal(fields: dict[str, list[str]]) -> dict[str, Any]:
+    """``fields`` (name: values) sealed for a session, with the time: what :func:`unseal`
+    opens, within :data:`MAX_AGE`."""
+    sealed = national_id.encrypt_text(json.dumps(fields, ensure_ascii=False), purpose=PURPOSE)
+    return {"at": int(time.time()), "fields": sealed}
+
+
+def unseal(kept: dict[str, Any]) -> QueryDict | None:
+    """The fields :func:`seal` sealed in ``kept``, as a form's data; None once older than
+    :data:`MAX_AGE`, or if no configured key opens them."""
+    if time.time() - kept.get("at", 0) > MAX_AGE:
+        return None
+    try:
+        fields = json.loads(national_id.decrypt_text(kept["fields"], purpose=PURPOSE))
+    except (national_id.UnknownKey, ValueError, KeyError):
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, values)
+    data._mutable = False
+    return data
 
 
 def forget_elsewhere(request: HttpRequest) -> None:
@@ -126,17 +150,8 @@ def take(request: HttpRequest, action: str, *, banner: bool = True) -> QueryDict
     if kept is None or kept.get("action") != action:
         return None
     del request.session[SESSION_KEY]
-    if time.time() - kept.get("at", 0) > MAX_AGE:
-        return None
-    try:
-        fields = json.loads(national_id.decrypt_text(kept["fields"], purpose=PURPOSE))
-    except (national_id.UnknownKey, ValueError, KeyError):
-        return None
-    data = QueryDict(mutable=True)
-    for name, values in fields.items():
-        data.setlist(name, values)
-    data._mutable = False
-    if banner:
+    data = unseal(kept)
+    if data is not None and banner:
         messages.warning(request, KEPT_TYPING)
     return data
 
