@@ -56,6 +56,26 @@ def test_language_switch_is_a_form_that_works_without_javascript(client: Client,
     assert switched["Location"] == "/en/accessibility/"
 
 
+@pytest.mark.parametrize(
+    ("next_url", "language", "landing"),
+    [
+        ("/en/accessibility/", "th", "/accessibility/"),
+        ("/en/?q=permit", "th", "/?q=permit"),
+        ("/en/", "th", "/"),
+        ("/privacy/", "en", "/en/privacy/"),
+    ],
+)
+def test_language_switch_goes_to_the_same_page_in_either_direction(
+    client: Client, db: Any, next_url: str, language: str, landing: str
+) -> None:
+    # when: the switch on a page, as its form posts it
+    switched = client.post("/i18n/setlang/", {"language": language, "next": next_url})
+    # then: the same page in the other language, which then speaks it
+    assert switched.status_code == 302
+    assert switched["Location"] == landing
+    assert client.get(landing)["Content-Language"] == language
+
+
 def test_unknown_url_answers_our_404_page(client: Client, db: Any) -> None:
     # given / when
     response = client.get("/no-such-page/")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import translation
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from goodgov.agencies.selectors import is_officer
 from goodgov.catalogue import selectors as catalogue
@@ -25,6 +30,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "agencies": catalogue.by_agency(),
         },
     )
+
+
+@access.rule(access.PUBLIC, "switch language")
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language``, reading ``next`` in the language of its own address.
+
+    ``set_language`` translates ``next`` by resolving it in the active language, which
+    for ``/i18n/setlang/`` (no prefix) is always Thai: ``/en/...`` resolved as Thai
+    matches nothing and came back unchanged, so English pages could not switch to Thai.
+    """
+    next_url = request.POST.get("next", request.GET.get("next", ""))
+    language = translation.get_language_from_path(urlsplit(next_url).path)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return set_language(request)
 
 
 @access.rule(access.SIGNED_IN, "sends people to their own cases, officers to their queue")
