@@ -207,6 +207,7 @@ def synthetic(events: int, seed: int = 6) -> pa.Table:
     ids, action, at = ids[order], action[order], at[order]
     due_at, sla_at = due_at[order], sla_at[order]
     is_started, is_submitted = is_started[order], is_submitted[order]
+    is_request = action == "case.info_requested"
     filing = is_started | is_submitted
     n = len(ids)
     agencies = np.array([f"A{i:02d}" for i in range(8)], dtype=object)
@@ -241,6 +242,8 @@ def synthetic(events: int, seed: int = 6) -> pa.Table:
         "score": pa.nulls(n, pa.int64()),
         "period": pa.nulls(n, pa.string()),
         "amount": pa.nulls(n, pa.float64()),
+        # Each request says whether its service's clock stops until the answer.
+        "clock_stopped": where(is_request, pa.array(stops[ids])),
     }
     del null_str
     return pa.table(columns, schema=SCHEMA)
@@ -310,10 +313,43 @@ closed AS (
   SELECT agency, reference, min(month) AS closed_month FROM ev
   WHERE action IN ('case.approved', 'case.rejected', 'case.withdrawn') GROUP BY ALL
 ),
+stopping AS (
+  -- The cases asked for information at least once under a service whose clock stops.
+  SELECT DISTINCT agency, reference FROM ev
+  WHERE action = 'case.info_requested' AND clock_stopped
+),
+changes AS (
+  -- Their state at the end of each month with an entry that changes it (the last such
+  -- entry of the month counts): waiting with the clock stopped, or not; and the latest
+  -- due date published that month.
+  SELECT e.agency, e.reference, e.month,
+         arg_max(e.action = 'case.info_requested', e."index") AS stopped,
+         max(e.due) AS due
+  FROM ev e SEMI JOIN stopping USING (agency, reference)
+  WHERE e.action IN ('case.submitted', 'case.info_provided')
+     OR (e.action = 'case.info_requested' AND e.clock_stopped)
+  GROUP BY ALL
+),
+spans AS (
+  -- Months alike at their ends, from sm to before em: one span per case never asked
+  -- with its clock stopped; one per change for the others, on the due date in force
+  -- (the latest published so far: due dates only move later).
+  SELECT s.agency, s.service, s.month AS sm, 1000000000 AS em, s.due_month AS dm,
+         false AS stopped, c.closed_month AS cm
+  FROM sub s LEFT JOIN closed c USING (agency, reference)
+  ANTI JOIN stopping x ON x.agency = s.agency AND x.reference = s.reference
+  UNION ALL
+  SELECT g.agency, s.service, g.month AS sm,
+         coalesce(lead(g.month) OVER w, 1000000000) AS em,
+         (EXTRACT(year FROM max(g.due) OVER w + INTERVAL 7 HOUR) * 12
+          + EXTRACT(month FROM max(g.due) OVER w + INTERVAL 7 HOUR) - 1)::BIGINT AS dm,
+         g.stopped, c.closed_month AS cm
+  FROM changes g JOIN sub s USING (agency, reference)
+  LEFT JOIN closed c USING (agency, reference)
+  WINDOW w AS (PARTITION BY g.agency, g.reference ORDER BY g.month)
+),
 kinds AS (
-  SELECT s.agency, s.service, s.month AS sm, s.due_month AS dm, c.closed_month AS cm,
-         count(*) AS n
-  FROM sub s LEFT JOIN closed c USING (agency, reference) GROUP BY ALL
+  SELECT agency, service, sm, em, dm, stopped, cm, count(*) AS n FROM spans GROUP BY ALL
 ),
 firsts AS (SELECT agency, service, min(month) AS first FROM sub GROUP BY ALL),
 cal AS (
@@ -322,9 +358,10 @@ cal AS (
 month_end AS (
   SELECT cal.agency, cal.service, cal.month,
          sum(n) FILTER (WHERE cm IS NULL OR cm > cal.month) AS backlog,
-         sum(n) FILTER (WHERE (cm IS NULL OR cm > cal.month) AND dm <= cal.month) AS overdue
+         sum(n) FILTER (WHERE (cm IS NULL OR cm > cal.month) AND dm <= cal.month
+                              AND NOT stopped) AS overdue
   FROM cal JOIN kinds k ON k.agency = cal.agency AND k.service = cal.service
-   AND k.sm <= cal.month
+   AND k.sm <= cal.month AND cal.month < k.em
   GROUP BY ALL
 ),
 keys AS (
@@ -348,6 +385,10 @@ LEFT JOIN decided de USING (agency, service, month)
 LEFT JOIN month_end me USING (agency, service, month)
 ORDER BY 1, 2, 3
 """
+
+
+#: The end of a span that runs on (beyond any month).
+NO_END = 1_000_000_000
 
 
 def run_pandas(path: str):
@@ -415,9 +456,40 @@ def run_pandas(path: str):
     closed = (
         ev[ev.action.isin(list(m.CLOSED))].groupby(["agency", "reference"])["month"].min()
     ).rename("cm")
+    # Spans of months alike at their ends (see HAND_SQL): one per case never asked with
+    # its clock stopped; one per month that changed the state of the others.
+    case_keys = ["agency", "reference"]
+    is_stop = (ev.action == "case.info_requested") & ev.clock_stopped.fillna(False).astype(bool)
+    stopping = ev.loc[is_stop, case_keys].drop_duplicates()
+    cases = sub.merge(closed, on=case_keys, how="left")
+    cases = cases.merge(stopping.assign(stops=True), on=case_keys, how="left")
+    stops = cases.stops.fillna(False).astype(bool)
+    plain = cases.loc[~stops, ["agency", "service", "month", "due_month", "cm"]].rename(
+        columns={"month": "sm", "due_month": "dm"}
+    )
+    plain = plain.assign(em=NO_END, stopped=False)
+    chg = ev[ev.action.isin(["case.submitted", "case.info_provided"]) | is_stop]
+    chg = chg.merge(stopping, on=case_keys).sort_values("index")
+    chg = chg.assign(stopped=chg.action == "case.info_requested")
+    per = chg.groupby([*case_keys, "month"]).agg(stopped=("stopped", "last"), due=("due", "max"))
+    per = per.reset_index().sort_values([*case_keys, "month"])
+    # A month with only a request publishes no due date (cummax keeps such gaps empty).
+    per["due"] = per.due.fillna(pd.Timestamp(0))
+    by_case = per.groupby(case_keys)
+    due_in_force = by_case["due"].cummax() + pd.Timedelta(hours=7)
+    spans = pd.DataFrame(
+        {
+            "agency": per.agency,
+            "reference": per.reference,
+            "sm": per.month,
+            "em": by_case["month"].shift(-1).fillna(NO_END).astype("int64"),
+            "dm": due_in_force.dt.year.astype("int64") * 12 + due_in_force.dt.month - 1,
+            "stopped": per.stopped.astype(bool),
+        }
+    ).merge(cases[[*case_keys, "service", "cm"]], on=case_keys)
     kinds = (
-        sub.merge(closed, on=["agency", "reference"], how="left")
-        .groupby(["agency", "service", "month", "due_month", "cm"], dropna=False)
+        pd.concat([plain, spans.drop(columns="reference")])
+        .groupby(["agency", "service", "sm", "em", "dm", "stopped", "cm"], dropna=False)
         .size()
         .rename("n")
         .reset_index()
@@ -427,10 +499,11 @@ def run_pandas(path: str):
         [(a, s, mo) for (a, s), f in first.items() for mo in range(int(f), int(last))],
         columns=keys,
     )
-    j = cal.merge(kinds.rename(columns={"month": "sm"}), on=["agency", "service"])
-    j = j[j.sm <= j.month]
+    j = cal.merge(kinds, on=["agency", "service"])
+    j = j[(j.sm <= j.month) & (j.month < j.em)]
     open_ = j.cm.isna() | (j.cm > j.month)
-    j = j.assign(b=np.where(open_, j.n, 0), o=np.where(open_ & (j.due_month <= j.month), j.n, 0))
+    overdue = open_ & (j.dm <= j.month) & ~j.stopped.astype(bool)
+    j = j.assign(b=np.where(open_, j.n, 0), o=np.where(overdue, j.n, 0))
     month_end = j.groupby(keys).agg(backlog=("b", "sum"), overdue=("o", "sum"))
     out = pd.concat([started, submitted, decided, month_end], axis=1).sort_index().reset_index()
     out["complete"] = out.month < last

@@ -110,12 +110,20 @@ def test_a_second_request_adds_its_own_wait(monkeypatch, citizen_a, clerk, servi
     assert last is not None and last.public["due"] == case.due_at.isoformat()
 
 
+def test_the_request_publishes_whether_the_clock_stops(citizen_a, clerk, service_version):
+    # when
+    waiting_case(citizen_a, clerk, service_version)
+    # then: the public log can tell the month-end figures the deadline stands still
+    assert Event.objects.get(action="case.info_requested").public["clock_stopped"] is True
+
+
 def test_a_service_whose_clock_runs_keeps_its_due_date_and_publishes_none(
     monkeypatch, clock_runs, citizen_a, clerk, service_version
 ):
     # given
     case = waiting_case(citizen_a, clerk, service_version)
     due_before = case.due_at
+    assert Event.objects.get(action="case.info_requested").public["clock_stopped"] is False
     # when
     later(monkeypatch, WAITED)
     services.case_answer(actor=citizen_a, case=case, response="แนบแล้วค่ะ")

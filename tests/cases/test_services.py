@@ -169,6 +169,7 @@ def test_full_journey_records_each_step(submitted, clerk, approver, citizen_a):
         "reference": case.reference,
         "agency": "TBNK",
         "officer": commitment(clerk),
+        "clock_stopped": True,  # the test service's deadline stands still meanwhile
     }
     assert requested.private == {"message": "ขอสำเนาใบทะเบียนพาณิชย์"}
     approved = Event.objects.get(action="case.approved")

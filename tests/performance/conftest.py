@@ -92,10 +92,20 @@ class Log:
                 officer="1" * 64, legal_ground="s. 38",
             )  # fmt: skip
 
-    def ask(self, reference: str, when: str, *, agency: str = "TBNK") -> None:
+    def ask(
+        self,
+        reference: str,
+        when: str,
+        *,
+        agency: str = "TBNK",
+        clock_stopped: bool | None = None,
+    ) -> None:
+        """An officer's request for information; ``clock_stopped`` as the request
+        publishes it (None: a request recorded before it was published)."""
+        stopped = {} if clock_stopped is None else {"clock_stopped": clock_stopped}
         self.add(
             "case.info_requested", when, agency, reference=reference, agency=agency,
-            officer="1" * 64,
+            officer="1" * 64, **stopped,
         )  # fmt: skip
 
     def answer(

@@ -278,6 +278,79 @@ def test_backlog_and_overdue_at_each_month_end(log, compute):
     ]  # fmt: skip
 
 
+def month_ends(rows, service, months=(JAN, FEB, MAR, APR)):
+    """``(backlog, overdue)`` of ``service`` (TBNK's) at the end of each month."""
+    return [
+        (rows[("TBNK", service, m)]["backlog"], rows[("TBNK", service, m)]["overdue"])
+        for m in months
+    ]
+
+
+def test_month_end_overdue_leaves_out_a_case_whose_clock_stands_still(log, compute):
+    # given: three applications submitted 10 January, due 10 February, each asked for
+    # information on 5 February and answered on 28 March, then still open:
+    #   "stops": the request says the clock stopped; the answer moved the due date by the
+    #            51 days waited, to 2 April
+    #   "runs": the request says the clock runs; the answer publishes no due date
+    #   "older": a request recorded before requests said either (the clock runs)
+    for service, stopped in (("stops", True), ("runs", False), ("older", None)):
+        reference = log.file("2025-01-10 09:00", due="2025-02-10 09:00", service=service)
+        log.ask(reference, "2025-02-05 09:00", clock_stopped=stopped)
+        moved = {"due": "2025-04-02 09:00"} if stopped else {}
+        log.answer(reference, "2025-03-28 09:00", **moved)
+    log.start("2025-05-02 09:00")
+    # when
+    rows = compute(log)
+    # then: waiting at the end of February, "stops" is not overdue, as the officers'
+    # queue does not count it; answered in March, its due date is in April, so not
+    # overdue at the end of March either; at the end of April it is. The other two are
+    # overdue at the end of every month from February.
+    assert month_ends(rows, "stops") == [(1, 0), (1, 0), (1, 0), (1, 1)]
+    assert month_ends(rows, "runs") == [(1, 0), (1, 1), (1, 1), (1, 1)]
+    assert month_ends(rows, "older") == [(1, 0), (1, 1), (1, 1), (1, 1)]
+
+
+def test_month_end_takes_the_last_state_of_a_month_with_several(log, compute):
+    # given: two applications submitted 10 January, due 20 January, under services whose
+    # clock stops:
+    #   "again": asked 3 February, answered 6 February (due moved to 23 January), asked
+    #            again 25 February and answered 10 March (due moved to 6 February)
+    #   "answered": asked 15 January, answered 10 February (due moved to 15 February)
+    again = log.file("2025-01-10 09:00", due="2025-01-20 09:00", service="again")
+    answered = log.file("2025-01-10 09:00", due="2025-01-20 09:00", service="answered")
+    log.ask(answered, "2025-01-15 09:00", clock_stopped=True)
+    log.ask(again, "2025-02-03 09:00", clock_stopped=True)
+    log.answer(again, "2025-02-06 09:00", due="2025-01-23 09:00")
+    log.answer(answered, "2025-02-10 09:00", due="2025-02-15 09:00")
+    log.ask(again, "2025-02-25 09:00", clock_stopped=True)
+    log.answer(again, "2025-03-10 09:00", due="2025-02-06 09:00")
+    log.decide(answered, "2025-03-20 09:00")
+    log.start("2025-04-02 09:00")
+    # when
+    rows = compute(log)
+    # then:
+    #   "again": overdue at the end of January (due the 20th, not yet asked); waiting
+    #   again at the end of February, so not overdue; overdue at the end of March on the
+    #   due date its last answer moved (6 February)
+    #   "answered": waiting at the end of January; answered in February, due the 15th,
+    #   so overdue at its end; decided in March
+    assert month_ends(rows, "again", (JAN, FEB, MAR)) == [(1, 1), (1, 0), (1, 1)]
+    assert month_ends(rows, "answered", (JAN, FEB, MAR)) == [(1, 0), (1, 1), (0, 0)]
+
+
+def test_a_case_withdrawn_while_its_clock_stands_still_leaves_the_backlog(log, compute):
+    # given: submitted 10 January, due 20 January; asked 15 January with the clock
+    # stopped; withdrawn 10 February without an answer
+    reference = log.file("2025-01-10 09:00", due="2025-01-20 09:00")
+    log.ask(reference, "2025-01-15 09:00", clock_stopped=True)
+    log.withdraw(reference, "2025-02-10 09:00")
+    log.start("2025-03-02 09:00")
+    # when
+    rows = compute(log)
+    # then: in the backlog but not overdue at the end of January; gone by February's
+    assert month_ends(rows, "permit", (JAN, FEB)) == [(1, 0), (0, 0)]
+
+
 def test_backlog_is_zero_in_complete_months_before_any_submission(log, compute):
     # given: a draft started in January, submitted in February; a later event in March
     case = log.start("2025-01-10 09:00")

@@ -69,6 +69,12 @@ def test_postgres_and_duckdb_compute_the_same_figures(
     log.ask(e, "2025-01-14 09:00")
     log.answer(e, "2025-01-20 09:00", due="2025-01-29 09:00", sla_due="2025-01-24 09:00")
     log.decide(e, "2025-01-24 09:00")
+    # a case waiting with its clock stopped at the end of January (so not overdue then),
+    # answered in February with its due date moved to 15 February, overdue at its end
+    f = log.file("2025-01-15 09:00", due="2025-01-25 09:00")
+    log.ask(f, "2025-01-20 09:00", clock_stopped=True)
+    log.answer(f, "2025-02-10 09:00", due="2025-02-15 09:00")
+    log.decide(f, "2025-03-05 09:00")
     store(log, {"TBNK": agency, "DEPT": other_agency})
     parquet = ParquetLog(tmp_path)
     export_local(parquet)
@@ -81,3 +87,9 @@ def test_postgres_and_duckdb_compute_the_same_figures(
     for ours, theirs in zip(on_duckdb.rows, on_postgres.rows, strict=True):
         assert ours.keys() == theirs.keys()
         assert all(same(ours[k], theirs[k]) for k in ours), (ours, theirs)
+    month_ends = {
+        r["month"]: (r["backlog"], r["overdue"])
+        for r in on_postgres.rows
+        if (r["agency"], r["service"]) == ("TBNK", "permit")
+    }
+    assert [month_ends[m] for m in ("2025-01", "2025-02", "2025-03")] == [(2, 0), (2, 2), (2, 1)]

@@ -48,7 +48,18 @@ declare(
     required=["case", "reference", "service", "version", "agency", "applicant", "channel", "due"],
 )
 declare("case.claimed", {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT})
-declare("case.info_requested", {"reference": REFERENCE, "agency": CODE, "officer": COMMITMENT})
+# An officer asked the applicant for information. ``clock_stopped``: whether the service's
+# deadline stands still until the answer (``clock_stops_for_information``); absent from
+# events recorded before it was published, which count as a clock that runs.
+declare(
+    "case.info_requested",
+    {
+        "reference": REFERENCE,
+        "agency": CODE,
+        "officer": COMMITMENT,
+        "clock_stopped": {"type": "boolean"},
+    },
+)
 # The applicant answered. For a service whose clock stops while the applicant is asked
 # (``clock_stops_for_information``), the due dates the answer moved later by the time
 # waited: ``due``, and ``sla_due`` when the service sets a service level. None for a

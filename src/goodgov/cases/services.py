@@ -700,6 +700,7 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
                 "reference": case.reference,
                 "agency": case.agency.code,
                 "officer": commitment(actor),
+                "clock_stopped": case.clock_stopped,
             },
             private={"message": message},
         )

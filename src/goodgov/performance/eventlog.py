@@ -51,6 +51,7 @@ SCHEMA = pa.schema(
         pa.field("score", pa.int64()),
         pa.field("period", pa.string()),
         pa.field("amount", pa.float64()),
+        pa.field("clock_stopped", pa.bool_()),
     ]
 )
 _TEXT_FIELDS = ("case", "reference", "service", "channel", "period")
@@ -119,6 +120,8 @@ def rows_from_entries(entries: Iterable[bytes | dict[str, Any]], first_index: in
         columns["version"].append(_integer(data.get("version")))
         columns["score"].append(_integer(data.get("score")))
         columns["amount"].append(_number(data.get("amount")))
+        stopped = data.get("clock_stopped")
+        columns["clock_stopped"].append(stopped if isinstance(stopped, bool) else None)
         for name in _TIME_FIELDS:
             moment = _utc(data.get(name))
             columns[name].append(moment)

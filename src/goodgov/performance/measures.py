@@ -16,8 +16,10 @@ A measure is an aggregation over one of six *bases*, each a relation with the co
   submission carries one), and whether the decision met each as last published (an
   answer to a request for information may have moved them: :func:`latest_dues`);
 - ``month_end``: for every complete month from a service's first submission, the cases
-  submitted by then, with the months of their deadline and of their closing (decided or
-  withdrawn), counted per kind;
+  submitted by then, with the month of their closing (decided or withdrawn), the month of
+  the due date in force at the month's end (the submission's, or the last an answer
+  moved) and whether the deadline stood still then (waiting for the applicant under a
+  service whose clock stops), counted per kind;
 - ``rated``: one row per ``case.rated`` (the applicant's answer to the satisfaction
   question once the case closed), month of the answer, with its ``score`` (1 to 5);
 - ``cost``: one row per month for which the agency has entered the service's cost
@@ -169,41 +171,117 @@ def decided_base(events: ir.Table) -> ir.Table:
     )
 
 
-def month_end_base(events: ir.Table) -> ir.Table:
+#: Beyond any month: the end of the last span of a case (it runs on).
+_NO_END = 10**9
+
+
+def _is_stop(events: ir.Table) -> ir.BooleanValue:
+    """A request for information under a service whose deadline stands still until the
+    answer (published since ``clock_stopped`` was; an older request counts as one whose
+    clock runs)."""
+    return (events.action == "case.info_requested") & events.clock_stopped.fill_null(False)
+
+
+def _spans(events: ir.Table) -> ir.Table:
+    """Each submitted case's spans of months alike at their ends: ``start`` (the first
+    month of the span), ``end`` (the first month after it, or :data:`_NO_END`), the month
+    of the due date in force and whether the clock stood still at the month's end, with
+    the case's ``agency``, ``service`` and ``closed_month`` (decided or withdrawn; null
+    while open).
+
+    Most cases have one span, from the month of their submission, on its due date. A case
+    asked for information under a service whose clock stops gets a new span from each
+    month whose end falls in a different state: waiting with the clock stopped (from the
+    request's month), or running again on the due date the answer moved (from the
+    answer's); of several such entries in one month, the last counts.
+    """
     cases = _submissions(events)
-    closings = events.filter(events.action.isin(CLOSED))
-    closings = closings.group_by("agency", "reference").aggregate(
-        closed_month=month_of(closings.at).min()
+    marks = events.filter(events.action.isin(CLOSED) | _is_stop(events))
+    closing = marks.action.isin(CLOSED)
+    flags = marks.group_by("agency", "reference").aggregate(
+        closed_month=month_of(marks.at).min(where=closing),
+        stops=(~closing).any(),
     )
-    joined = cases.left_join(closings, ["agency", "reference"])
-    # Cases alike in these months count alike: keep one row per kind, with how many.
-    kinds = joined.group_by(
+    joined = cases.left_join(flags, ["agency", "reference"])
+    joined = joined.mutate(stops=joined.stops.fill_null(False))
+    plain = joined.filter(~joined.stops)
+    plain = plain.select(
         "agency",
         "service",
-        submitted_month=joined.month,
-        due_month=joined.due_month,
-        closed_month=joined.closed_month,
-    ).aggregate(cases=joined.count())
+        "closed_month",
+        start=plain.month,
+        end=ibis.literal(_NO_END, "int64"),
+        due_month=plain.due_month,
+        stopped=ibis.literal(False),
+    )
+    stopping = joined.filter(joined.stops).select(
+        "agency", "reference", case_service="service", case_closed="closed_month"
+    )
+    changes = events.filter(
+        events.action.isin(("case.submitted", "case.info_provided")) | _is_stop(events)
+    )
+    changes = changes.join(stopping, ["agency", "reference"])
+    changes = changes.select(
+        "agency",
+        "reference",
+        "case_service",
+        "case_closed",
+        "index",
+        "due",
+        month=month_of(changes.at),
+        stopped=changes.action == "case.info_requested",
+    )
+    months = changes.group_by(
+        "agency", "reference", "case_service", "case_closed", "month"
+    ).aggregate(
+        stopped=changes.stopped.argmax(changes["index"]),
+        due=changes.due.max(),
+    )
+    by_case = ibis.window(group_by=["agency", "reference"], order_by="month")
+    so_far = ibis.cumulative_window(group_by=["agency", "reference"], order_by="month")
+    stopped_spans = months.select(
+        "agency",
+        service=months.case_service,
+        closed_month=months.case_closed,
+        start=months.month,
+        end=months.month.lead().over(by_case).fill_null(_NO_END),
+        # A due date only ever moves later: the one in force is the latest published.
+        due_month=month_of(months.due.max().over(so_far)),
+        stopped=months.stopped,
+    )
+    return plain.union(stopped_spans)
+
+
+def month_end_base(events: ir.Table) -> ir.Table:
+    spans = _spans(events)
+    # Cases alike in these months count alike: keep one row per kind, with how many.
+    kinds = spans.group_by(
+        "agency", "service", "start", "end", "due_month", "stopped", "closed_month"
+    ).aggregate(cases=spans.count())
+    cases = _submissions(events)
     last_month = month_of(events.at).max()  # the month of the log's latest entry
     firsts = cases.group_by("agency", "service").aggregate(first=cases.month.min())
     calendar = firsts.select(
         "agency", "service", month=ibis.range(firsts.first, last_month).unnest()
     )
-    spans = calendar.join(
+    ends = calendar.join(
         kinds,
         [
             calendar.agency == kinds.agency,
             calendar.service == kinds.service,
-            kinds.submitted_month <= calendar.month,
+            kinds.start <= calendar.month,
+            calendar.month < kinds.end,
         ],
     )
-    return spans.select(
+    open_ = ends.closed_month.isnull() | (ends.closed_month > ends.month)
+    return ends.select(
         "agency",
         "service",
         "month",
         "cases",
-        open=spans.closed_month.isnull() | (spans.closed_month > spans.month),
-        overdue=spans.due_month <= spans.month,
+        open=open_,
+        # Past its due date in force, unless the deadline stood still at the month's end.
+        overdue=(ends.due_month <= ends.month) & ~ends.stopped,
     )
 
 
@@ -454,11 +532,18 @@ MEASURES: tuple[Measure, ...] = (
         code="overdue",
         name={"th": "คำขอเกินกำหนดสิ้นเดือน", "en": "Overdue at month end"},
         definition={
-            "th": "จำนวนคำขอค้างดำเนินการ ณ สิ้นเดือน ที่เลยวันครบกำหนดตามกฎหมายแล้ว",
+            "th": "จำนวนคำขอค้างดำเนินการ ณ สิ้นเดือน ที่เลยวันครบกำหนดตามกฎหมายซึ่งมีผลอยู่ ณ สิ้นเดือนแล้ว "
+            "ไม่นับคำขอที่หยุดนับเวลาระหว่างรอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอ ณ สิ้นเดือน "
+            "(เมื่อผู้ยื่นคำขอตอบแล้ว วันครบกำหนดจะเลื่อนออกไปเท่ากับเวลาที่รอ)",
             "en": "Applications in the backlog at the end of the month whose statutory "
-            "deadline had passed.",
+            "deadline, as in force then, had passed; not those whose clock stood still "
+            "then while the applicant was asked for information (when they answer, the "
+            "deadline moves later by the time waited).",
         },
-        formula="count(backlog at month end with submitted.due < month end)",
+        formula="count(backlog at month end with due < month end and the clock running), "
+        "due = the last published by case.submitted or case.info_provided before month end; "
+        "the clock stands still from a case.info_requested with clock_stopped until the "
+        "next case.info_provided",
         unit=COUNT,
         base="month_end",
         aggregate=lambda t: (t.open & t.overdue).ifelse(t.cases, 0).sum(),
