@@ -36,6 +36,7 @@ def test_production_settings_pass_the_deployment_checks(
         "GOODGOV_PRODUCTION": "1",
         "GOODGOV_DATA_DIR": str(tmp_path),
         "GOODGOV_ALLOWED_HOSTS": "services.example.go.th",
+        "GOODGOV_BASE_URL": "https://services.example.go.th",
         "GOODGOV_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
         **extra,
     }
@@ -44,6 +45,25 @@ def test_production_settings_pass_the_deployment_checks(
     # then
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("base_url", ["", "http://services.example.go.th", "https://localhost"])
+def test_production_needs_its_public_https_address(tmp_path: Path, base_url: str) -> None:
+    # given: production settings whose base address is the default (unset), plain HTTP
+    # or this machine: issued documents and emails would link there
+    env = {
+        "GOODGOV_PRODUCTION": "1",
+        "GOODGOV_DATA_DIR": str(tmp_path),
+        "GOODGOV_ALLOWED_HOSTS": "services.example.go.th",
+        "GOODGOV_BASE_URL": base_url,
+        "GOODGOV_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
+    }
+    # when
+    result = run_goodgov("check", "--deploy", "--fail-level", "WARNING", env=env)
+    # then
+    assert result.returncode != 0
+    assert "goodgov.W001" in result.stderr + result.stdout
+    assert "GOODGOV_BASE_URL" in result.stderr + result.stdout
 
 
 def test_development_settings_fail_the_deployment_checks(tmp_path: Path) -> None:

@@ -33,6 +33,9 @@ api.add_router("/cases", cases_router)
 #: What ninja's cookie auth (``django_auth``) raises, as ``HttpError(403, ...)``, when the
 #: CSRF check fails (ninja/security/apikey.py); no class of its own tells it apart.
 NINJA_CSRF_FAILED = "CSRF check Failed"
+#: What ninja raises, as ``HttpError(400, ...)``, for a body it cannot parse
+#: (ninja/params/models.py; with " (the parser's error)" after it under DEBUG).
+NINJA_BODY_UNPARSED = "Cannot parse request body"
 
 
 def request_language(request: HttpRequest) -> str:
@@ -69,9 +72,22 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
                 "The request did not carry a valid CSRF token (the X-CSRFToken header). "
                 "Reload the page and try again."
             )
+        elif exc.status_code == 400 and str(exc.message).startswith(NINJA_BODY_UNPARSED):
+            return _not_valid(
+                request, [{"field": "body", "message": _("The request body is not valid JSON")}]
+            )
         else:
             message = str(exc.message)
         return _detail(request, exc.status_code, message)
+
+
+def _not_valid(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
+    """400 with one message a field (call under the client's language)."""
+    return api.create_response(
+        request,
+        {"message": _("The request is not valid. Correct the fields listed."), "errors": errors},
+        status=400,
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -92,11 +108,4 @@ def request_not_valid(request: HttpRequest, exc: ValidationError) -> HttpRespons
             else:
                 message = _("This value is not valid here")
             errors.append({"field": ".".join(location) or "body", "message": message})
-        return api.create_response(
-            request,
-            {
-                "message": _("The request is not valid. Correct the fields listed."),
-                "errors": errors,
-            },
-            status=400,
-        )
+        return _not_valid(request, errors)

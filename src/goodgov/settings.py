@@ -117,6 +117,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "goodgov.exchange.middleware.MachineEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer early (the size limit's 413, a bad Host's 400),
+    # so every page carries the security headers.
+    "goodgov.core.headers.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "goodgov.core.csp.ContentSecurityPolicyMiddleware",
     "goodgov.core.sessions.SessionMiddleware",
     "goodgov.core.sessions.SlidingSessionMiddleware",
     "goodgov.core.locale.PageLocaleMiddleware",
@@ -130,8 +135,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "goodgov.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "goodgov.core.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "goodgov.accounts.middleware.OfficerSecondFactorMiddleware",
 ]
@@ -232,8 +235,15 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = False
 ACCOUNT_ADAPTER = "goodgov.accounts.adapter.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
+# Behind the TLS proxy GOODGOV_PRODUCTION expects, every request comes from the proxy's
+# address: the rate limits per address read the client's from X-Forwarded-For, the
+# entry this many proxies from the end (the proxy must append to it, as nginx's
+# $proxy_add_x_forwarded_for does). 0: the connection's own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = _env_number("GOODGOV_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Per account (key) 5 in 5 minutes; per address more, as an office or a mobile
+    # network's NAT puts many people behind one.
+    "login_failed": "20/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "5/m/ip,3/m/key",
@@ -264,6 +274,18 @@ CSRF_FAILURE_VIEW = "goodgov.web.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, turned off (goodgov.core.headers).
+PERMISSIONS_POLICY_OFF = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -111,3 +111,30 @@ def test_a_handler_finds_the_language_itself_when_no_middleware_chose_it(languag
     assert response.status_code == 404
     assert json.loads(response.content) == {"detail": NOT_FOUND[language]}
     assert after == "th"
+
+
+NOT_VALID = {
+    "th": "คำขอไม่ถูกต้อง กรุณาแก้ไขข้อมูลตามรายการที่แจ้ง",
+    "en": "The request is not valid. Correct the fields listed.",
+}
+NOT_JSON = {
+    "th": "เนื้อหาของคำขอไม่อยู่ในรูปแบบ JSON ที่ถูกต้อง",
+    "en": "The request body is not valid JSON",
+}
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_a_body_that_is_not_json_is_named_in_the_clients_language(citizen_a, language):
+    # given
+    client = login(Client(), citizen_a)
+    # when
+    response = client.post(
+        URL, "{bad json", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    # then: the same shape as any other invalid request, the body named as the field
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": NOT_VALID[language],
+        "errors": [{"field": "body", "message": NOT_JSON[language]}],
+    }
+    assert not Case.objects.exists()

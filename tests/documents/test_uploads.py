@@ -273,3 +273,34 @@ def test_a_damaged_image_is_refused_with_a_message_whatever_ran_before(
         check_upload(upload, accept=["image/png"])
     assert refused.value.code == "damaged"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is after_a_pdf  # left as it was
+
+
+def _png(size: tuple[int, int], mode: str = "1") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded() -> None:
+    # given: a PNG of 10,000 x 6,000 pixels of one colour: a few kilobytes on the wire,
+    # 60 million pixels (hundreds of megabytes) once decoded
+    data = _png((10_000, 6_000))
+    assert len(data) < 100_000
+    upload = SimpleUploadedFile("photo.png", data, "image/png")
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload, accept=["image/png"])
+    assert refused.value.code == "too_many_pixels"
+    assert refused.value.params == {"megapixels": 50}
+
+
+def test_the_pixel_limit_is_inclusive(monkeypatch: Any) -> None:
+    # given: the limit set to the pixels of a 40 x 30 image
+    monkeypatch.setattr("goodgov.documents.images.MAX_PIXELS", 1200)
+    # when / then: that image passes; one a pixel wider does not
+    assert check_upload(SimpleUploadedFile("a.png", _png((40, 30), "RGB")), accept=ACCEPT) == (
+        "image/png"
+    )
+    with pytest.raises(ValidationError) as refused:
+        check_upload(SimpleUploadedFile("b.png", _png((41, 30), "RGB")), accept=ACCEPT)
+    assert refused.value.code == "too_many_pixels"

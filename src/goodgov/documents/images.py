@@ -14,8 +14,19 @@ from PIL import Image, ImageFile, ImageOps
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 
 
+#: The most pixels an uploaded image may have: a 48-megapixel phone photo, or an A4
+#: page scanned at 600 dpi (35 million), fits. Decoding takes 3 to 4 bytes a pixel and
+#: re-encoding as much again, so without a limit a small, highly compressed file (a PNG
+#: of one colour, say) could make a worker decode gigabytes.
+MAX_PIXELS = 50_000_000
+
+
 class DamagedImage(ValueError):
     """The bytes start like an image but do not decode whole (cut short, corrupt)."""
+
+
+class ImageTooLarge(ValueError):
+    """The image has more than :data:`MAX_PIXELS` pixels (known before decoding it)."""
 
 
 _strict = threading.Lock()
@@ -37,19 +48,27 @@ def _whole_images_only() -> Iterator[None]:
 
 @contextmanager
 def _decoded(data: bytes) -> Iterator[Image.Image]:
-    """The image, decoded whole under :func:`_whole_images_only`."""
+    """The image, decoded whole under :func:`_whole_images_only`; :class:`ImageTooLarge`
+    from its header alone, before any pixel is decoded."""
     with _whole_images_only():
         try:
             image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                image.close()
+                raise ImageTooLarge(f"{width} x {height} pixels")
             image.load()
         except (OSError, SyntaxError, ValueError) as exc:  # UnidentifiedImageError too
+            if isinstance(exc, ImageTooLarge):
+                raise
             raise DamagedImage(str(exc)) from exc
         with image:
             yield image
 
 
 def check_whole(data: bytes, content_type: str) -> None:
-    """Raise :class:`DamagedImage` unless an image's bytes decode whole."""
+    """Raise :class:`DamagedImage` unless an image's bytes decode whole, and
+    :class:`ImageTooLarge` for one with too many pixels."""
     if content_type in FORMATS:
         with _decoded(data):
             pass

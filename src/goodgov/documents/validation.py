@@ -105,6 +105,15 @@ def check_upload(upload: UploadedFile, *, accept: list[str], max_bytes: int | No
             _("The file is damaged or incomplete. Save or scan it again and upload it"),
             code="damaged",
         ) from exc
+    except images.ImageTooLarge as exc:
+        raise ValidationError(
+            _(
+                "The image has too many pixels: at most %(megapixels)s million. Take the "
+                "photo or scan the page at a lower resolution and upload it"
+            ),
+            code="too_many_pixels",
+            params={"megapixels": images.MAX_PIXELS // 1_000_000},
+        ) from exc
     finally:
         upload.seek(0)
     _check_for_viruses(upload)
