@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}  # noqa: S104 (names, not a bind)
 
@@ -30,3 +30,43 @@ def base_url_is_public(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             id="goodgov.W001",
         )
     ]
+
+
+@register(Tags.database)
+def secret_key_opens_the_data(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Personal data is sealed with keys derived from the secret key: a new secret key
+    (a fresh data directory beside an existing database, say, which generates one) makes
+    every national ID unreadable. Try the latest sealed ID with the keys configured.
+
+    A database check: ``goodgov migrate`` runs it (so ``make run`` and a deployment stop
+    before serving), as does ``goodgov check --database default``."""
+    from django.db import DatabaseError
+
+    from goodgov.accounts.models import User
+    from goodgov.core.national_id import UnknownKey, decrypt_text
+
+    try:
+        sealed = (
+            User.objects.exclude(national_id_encrypted="")
+            .order_by("-pk")
+            .values_list("national_id_encrypted", flat=True)
+            .first()
+        )
+    except DatabaseError:  # not migrated yet: nothing sealed to open
+        return []
+    if sealed is None:
+        return []
+    try:
+        decrypt_text(sealed)
+    except UnknownKey:
+        return [
+            Error(
+                "The secret key does not open the personal data in the database: it was "
+                "sealed with another key, so national ID numbers and answers cannot be read.",
+                hint="Set GOODGOV_SECRET_KEY to the key the data was sealed with (the old "
+                "data directory's secret_key file), or list that key in "
+                "GOODGOV_SECRET_KEY_FALLBACKS and run `goodgov pii rekey`.",
+                id="goodgov.E001",
+            )
+        ]
+    return []
