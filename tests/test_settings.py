@@ -225,3 +225,50 @@ def test_a_statement_run_often_is_prepared_by_postgresql(citizen_a) -> None:
     for _ in range(6):
         assert User.objects.filter(pk=citizen_a.pk, is_active=True).exists()
     assert prepared() == before + 1
+
+
+def test_a_mistyped_yes_or_no_stops_the_start_naming_it(tmp_path: Path) -> None:
+    # when: a typo that, read as "no", would turn production's protections off
+    result = run_goodgov(
+        "check", env={"GOODGOV_DATA_DIR": str(tmp_path), "GOODGOV_PRODUCTION": "ture"}
+    )
+    # then
+    assert result.returncode != 0
+    assert "GOODGOV_PRODUCTION must be one of 1, true, yes, on or 0, false, no, off" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "meaning"),
+    [
+        *[("0", False), ("false", False), ("No", False), ("OFF", False), ("", True)],
+        *[("1", True), ("true", True), ("Yes", True), ("on", True)],
+    ],
+)
+def test_yes_and_no_in_their_usual_spellings(
+    monkeypatch: pytest.MonkeyPatch, value: str, meaning: bool
+) -> None:
+    from goodgov.settings import _env_bool
+
+    monkeypatch.setenv("GOODGOV_SOMETHING", value)
+    assert _env_bool("GOODGOV_SOMETHING", True) is meaning
+
+
+@pytest.mark.parametrize("url", ["nonsense", "mysql://x", "sqlite://", "postgres//db"])
+def test_a_database_url_of_another_kind_is_refused_naming_the_variable(url: str) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from goodgov.settings import _database
+
+    with pytest.raises(ImproperlyConfigured, match="GOODGOV_DATABASE_URL must be postgres://"):
+        _database(url)
+
+
+def test_the_data_directory_and_uploads_are_private(tmp_path: Path) -> None:
+    # when: the platform makes its data directory
+    data = tmp_path / "new-data"
+    result = run_goodgov("check", env={"GOODGOV_DATA_DIR": str(data)})
+    # then: nobody else on the machine can read it
+    assert result.returncode == 0, result.stderr
+    assert data.stat().st_mode & 0o077 == 0

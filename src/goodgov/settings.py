@@ -25,11 +25,21 @@ def _env(name: str, default: str = "") -> str:
     return value or default
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def _env_bool(name: str, default: bool) -> bool:
-    value = _env(name)
+    """Yes or no; anything else stops the start, naming the variable (a typo such as
+    ``GOODGOV_PRODUCTION=ture`` must not quietly turn production's protections off)."""
+    value = _env(name).lower()
     if not value:
         return default
-    return value.lower() in {"1", "true", "yes", "on"}
+    if value not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"{name} must be one of 1, true, yes, on or 0, false, no, off, not {value!r}"
+        )
+    return value in _TRUE
 
 
 def _env_number(name: str, default: float, kind: type = int) -> Any:
@@ -45,7 +55,9 @@ def _env_number(name: str, default: float, kind: type = int) -> Any:
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 DATA_DIR = Path(_env("GOODGOV_DATA_DIR") or (REPO_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Uploads, sessions and the database are personal data: none readable by other users of
+# the machine (the directory 0700 when made here; files and folders Django writes too).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -159,10 +171,21 @@ TEMPLATES = [
     }
 ]
 
+
+def _database(url: str) -> dict[str, Any]:
+    """``GOODGOV_DATABASE_URL`` parsed, or a message naming it (not dj-database-url's
+    traceback about a scheme)."""
+    if not url.startswith(("postgres://", "postgresql://", "sqlite:///")):
+        raise ImproperlyConfigured(
+            "GOODGOV_DATABASE_URL must be postgres://user:password@host:port/name or "
+            f"sqlite:////path/to/file.sqlite3, not {url!r}"
+        )
+    return dict(dj_database_url.parse(url, conn_max_age=_env_number("GOODGOV_DB_CONN_MAX_AGE", 60)))
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        _env("GOODGOV_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodgov.sqlite3'}",
-        conn_max_age=_env_number("GOODGOV_DB_CONN_MAX_AGE", 60),
+    "default": _database(
+        _env("GOODGOV_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodgov.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
@@ -330,7 +353,9 @@ STORAGES = {
             "goodgov.web.storage.StaticFilesStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Public files: readable by a web server running as another user, unlike uploads.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
@@ -346,6 +371,8 @@ GOODGOV_CLAMD_SOCKET = _env("GOODGOV_CLAMD_SOCKET") or None
 GOODGOV_REQUEST_MAX_BYTES = _env_number("GOODGOV_REQUEST_MAX_BYTES", 0) or None
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 EMAIL_SUBJECT_PREFIX = "[goodgov] "
 DEFAULT_FROM_EMAIL = _env("GOODGOV_FROM_EMAIL", "no-reply@goodgov.invalid")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from goodgov.notifications.models import Message
 from goodgov.notifications.services import message_send
 from goodgov.notifications.tasks import email_message
+from tests.cases.conftest import submitted_case
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,8 @@ def test_over_smtp_the_thai_copy_goes_out_with_crlf_lines_and_encoded_headers(
     assert str(parsed["To"]) == citizen_a.email
     assert parsed["Content-Type"] == 'text/plain; charset="utf-8"'
     assert parsed.get_content() == (
-        "เราได้รับคำขอของท่านแล้ว หมายเลขอ้างอิงของท่านคือ TBNK-2569-000123\r\n\r\nhttps://gov.example.test"
+        "เราได้รับคำขอของท่านแล้ว หมายเลขอ้างอิงของท่านคือ TBNK-2569-000123\r\n\r\n"
+        "https://gov.example.test/messages/"
     )
     message.refresh_from_db()
     assert message.emailed_at is not None
@@ -174,3 +176,23 @@ def test_message_send_stores_the_message_in_the_persons_language_and_emails_it_a
     assert stored.emailed_at is not None
     assert stored.email_attempts == 1
     assert [(m.to, m.subject) for m in mail.outbox] == [([citizen_a.email], thai)]
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("th", ""), ("en", "/en")])
+def test_the_copy_of_a_message_about_a_case_links_to_the_case_in_its_language(
+    citizen_a, service_version, settings, language, prefix
+):
+    # given: the applicant reads in ``language``; a message about their case
+    settings.BASE_URL = "https://gov.example.test"
+    submitted = submitted_case(citizen_a, service_version)
+    applicant = submitted.applicant
+    applicant.preferred_language = language
+    applicant.save(update_fields=["preferred_language"])
+    message = Message.objects.create(
+        user=applicant, case=submitted, subject="Received", body="Your application arrived."
+    )
+    # when
+    email_message.call(message_id=message.pk)
+    # then: the link opens the case's own page, not the home page
+    [sent] = [m for m in mail.outbox if m.subject == "Received"]
+    assert sent.body.endswith(f"https://gov.example.test{prefix}/cases/{submitted.uuid}/")

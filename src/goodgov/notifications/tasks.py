@@ -19,12 +19,14 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
+import uuid
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django_tasks import task
 
 from goodgov.notifications.mail import PlainEmail
@@ -37,7 +39,7 @@ class _Statements(NamedTuple):
     """Plain SQL: this runs after every submission, and the ORM took several times
     longer to build these statements than the database took to run them."""
 
-    read: str  # one message's subject, body and address, unless sent (%s: its id)
+    read: str  # one message's subject, body, address, language, case, unless sent (%s: its id)
     pending: str  # the copies waiting (%s: attempts below, created by, how many)
     sent: str  # mark sent now and count an attempt (%s: the time), then ``WHERE pk``
     failed: str  # count an attempt, then ``WHERE pk``
@@ -55,11 +57,16 @@ def _statements(connection: Any) -> _Statements:
         def column(model: Any, name: str) -> str:
             return quote(model._meta.get_field(name).column)
 
+        case: Any = Message._meta.get_field("case").related_model
         table, pk = quote(Message._meta.db_table), quote(Message._meta.pk.column)
         emailed, attempts = column(Message, "emailed_at"), column(Message, "email_attempts")
         joined = (
-            f" u.{column(user, 'email')} FROM {table} m JOIN {quote(user._meta.db_table)} u"
+            f" u.{column(user, 'email')}, u.{column(user, 'preferred_language')},"
+            f" c.{column(case, 'uuid')}"
+            f" FROM {table} m JOIN {quote(user._meta.db_table)} u"
             f" ON u.{quote(user._meta.pk.column)} = m.{column(Message, 'user')}"
+            f" LEFT JOIN {quote(case._meta.db_table)} c"
+            f" ON c.{quote(case._meta.pk.column)} = m.{column(Message, 'case')}"
             f" WHERE m.{emailed} IS NULL"
         )
         text = f"m.{column(Message, 'subject')}, m.{column(Message, 'body')},"
@@ -81,9 +88,20 @@ def _statements(connection: Any) -> _Statements:
     return found
 
 
-def _copy(subject: str, text: str, email: str, mailer: Any = None) -> PlainEmail:
-    """The email copy of a message: its text and a link to the platform."""
-    return PlainEmail(subject, f"{text}\n\n{settings.BASE_URL}", None, [email], connection=mailer)
+def link(language: str | None, case_uuid: Any) -> str:
+    """Where the email sends its reader: the case's page when the message is about one,
+    else their messages; in the language the message is written in."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        if case_uuid:
+            path = reverse("cases:detail", kwargs={"case_id": uuid.UUID(str(case_uuid))})
+        else:
+            path = reverse("notifications:inbox")
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def _copy(subject: str, text: str, email: str, url: str, mailer: Any = None) -> PlainEmail:
+    """The email copy of a message: its text and the link to read it on the platform."""
+    return PlainEmail(subject, f"{text}\n\n{url}", None, [email], connection=mailer)
 
 
 def _mark(connection: Any, ids: list[int], *, sent: bool) -> None:
@@ -108,11 +126,11 @@ def email_message(message_id: int) -> None:
         row = cursor.fetchone()
     if row is None:  # gone, or already sent
         return
-    subject, text, email = row
+    subject, text, email, language, case_uuid = row
     if not email:
         return
     try:
-        _copy(subject, text, email).send()
+        _copy(subject, text, email, link(language, case_uuid)).send()
     except Exception:
         _mark(connection, [message_id], sent=False)
         log.exception("email for message %s failed", message_id)
@@ -155,12 +173,12 @@ def send_pending(*, limit: int = BATCH, older_than: float = 0.0) -> tuple[int, i
         mailer = get_connection(fail_silently=False)
         opened = False
         try:
-            for message_id, subject, text, email in rows:
+            for message_id, subject, text, email, language, case_uuid in rows:
                 try:
                     if not opened:  # one connection for the batch (send() alone opens one each)
                         mailer.open()
                         opened = True
-                    _copy(subject, text, email, mailer).send()
+                    _copy(subject, text, email, link(language, case_uuid), mailer).send()
                 except smtplib.SMTPRecipientsRefused:
                     log.warning("email for message %s refused by the mail server", message_id)
                     failed.append(message_id)
