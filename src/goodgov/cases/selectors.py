@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Model, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.agencies.models import Agency
@@ -121,6 +122,17 @@ def _instances(row: tuple[Any, ...], converters: _Converters) -> list[Any]:
     return instances
 
 
+def legal_ground_in(words: str, language: str | None) -> str:
+    """The line of :func:`~goodgov.cases.services.legal_ground_words` in ``language`` for a page: English the
+    second of two lines, Thai the first; a ground in one language only (or written
+    otherwise, before refusals named their ground by its entry) stays whole. The letter
+    and the public log keep both."""
+    lines = [line for line in (words or "").split("\n") if line.strip()]
+    if len(lines) != 2:
+        return words or ""
+    return lines[1] if (language or "").startswith("en") else lines[0]
+
+
 def timeline(case: Case, *, for_officer: bool = False) -> list[TimelineEntry]:
     """The case's history as recorded in the ledger (drafts' saves left out)."""
     events = Event.objects.filter(
@@ -135,7 +147,7 @@ def timeline(case: Case, *, for_officer: bool = False) -> list[TimelineEntry]:
         elif event.action == "case.info_provided":
             detail = private.get("response", "")
         elif event.action == "case.rejected":
-            detail = event.public.get("legal_ground", "")
+            detail = legal_ground_in(event.public.get("legal_ground", ""), get_language())
         entries.append(
             TimelineEntry(
                 at=event.created_at,

@@ -37,6 +37,14 @@ def localized(value: Any) -> str:
 
 
 @register.filter
+def legal_ground(words: str) -> str:
+    """A refusal's legal ground in the page's language (``cases.selectors.legal_ground_in``)."""
+    from goodgov.cases.selectors import legal_ground_in
+
+    return legal_ground_in(words, get_language())
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     try:
         return mapping[key]
