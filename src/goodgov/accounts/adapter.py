@@ -4,6 +4,7 @@ the emails allauth sends (password reset and the like) in our words and our name
 from __future__ import annotations
 
 import logging
+import math
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -12,15 +13,19 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from goodgov.accounts import mfa_secrets, selectors, services
 from goodgov.accounts import phone as phones
-from goodgov.accounts import selectors, services
 from goodgov.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -31,6 +36,49 @@ SITE_NAME = _("goodgov public services")
 #: Confirming an address another account holds (a row from before adding one was
 #: checked) is refused: it would make two accounts answer to one address.
 CONFIRM_TAKEN = _("Another account uses this email address, so it cannot be confirmed for yours.")
+
+#: Signing in with something that is neither an email address nor a phone number: the
+#: platform has no usernames, so allauth's words for it ("username and/or password")
+#: would send people looking for one.
+NOT_EMAIL_OR_PHONE = _(
+    "Enter an email address or a mobile phone number in the correct format, like "
+    "name@example.com or 081 234 5678"
+)
+
+
+def too_many_from_network(minutes: int) -> str:
+    """Failed sign-ins from one address (IP) reached its limit: it is the device or the
+    network that waits, whichever account it signs in to."""
+    return ngettext(
+        "Too many failed sign-in attempts from this device or network. Try again in "
+        "%(minutes)d minute.",
+        "Too many failed sign-in attempts from this device or network. Try again in "
+        "%(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def network_wait(request: HttpRequest) -> float | None:
+    """Seconds until ``request``'s address may try to sign in again, when it has used up
+    a per-address (``/ip``) limit of failed sign-ins (``ACCOUNT_RATE_LIMITS["login_failed"]``);
+    None when it has not, so a refusal came from the per-account limit.
+
+    allauth refuses with one message for both limits and has no public way to tell which
+    was reached; this reads the counts where its rate limiter keeps them.
+    """
+    now = time.time()
+    waits = []
+    for rate in allauth_ratelimit.get_rates(app="allauth.account", action="login_failed"):
+        if rate.per != "ip":
+            continue
+        key = allauth_ratelimit.get_cache_key(
+            request, app="allauth.account", action="login_failed", rate=rate
+        )
+        recent = sorted(at for at in cache.get(key, []) if at > now - rate.duration)
+        if len(recent) >= rate.amount:
+            # Allowed again once enough of these failures have left the rate's window.
+            waits.append(recent[len(recent) - rate.amount] + rate.duration - now)
+    return max(waits) if waits else None
 
 
 def _absolute(request: HttpRequest | None, path: str) -> str:
@@ -48,6 +96,10 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
         "email_password_mismatch": _("The email address or password is not correct."),
         "phone_password_mismatch": _("The phone number or password is not correct."),
+        # What was typed is neither an email address nor a phone number (allauth calls
+        # it a username, which the platform does not have).
+        "username_password_mismatch": NOT_EMAIL_OR_PHONE,
+        "invalid_login": NOT_EMAIL_OR_PHONE,
         "email_taken": _("An account with this email address already exists."),
         "phone_taken": _("An account with this phone number already exists."),
         # allauth's own Thai for these is not in the register of the rest of the site.
@@ -66,6 +118,28 @@ class AccountAdapter(DefaultAccountAdapter):
         "same_as_current": _("The new value must be different from the current one."),
         "rate_limited": _("You have tried too many times. Wait a few minutes and try again."),
     }
+
+    def validation_error(self, code: str, *args: Any) -> ValidationError:
+        """allauth's, except that a refusal for too many failed sign-ins says which limit
+        was reached: this device or network's (per IP), or the account's."""
+        if code == "too_many_login_attempts":
+            request = self.request or allauth_context.request
+            wait = network_wait(request) if request is not None else None
+            if wait is not None:
+                minutes = max(1, math.ceil(wait / 60))
+                return ValidationError(too_many_from_network(minutes), code=code)
+        return super().validation_error(code, *args)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins are counted per account: by email address, or by phone number in
+        E.164, however it was typed. allauth's key reads only an email address or a
+        username, so every sign-in by phone shared one count, and five failures to any
+        number refused every phone number's right password."""
+        number = credentials.get("phone")
+        if number and not credentials.get("email") and not credentials.get("username"):
+            e164 = phones.normalise(number) if phones.is_valid(number) else number
+            return str(super()._get_login_attempts_cache_key(request, username=e164))
+        return str(super()._get_login_attempts_cache_key(request, **credentials))
 
     def can_delete_email(self, email_address: Any) -> bool:
         """allauth's rule, and never the last address of an account with no phone number:
@@ -202,3 +276,10 @@ class MFAAdapter(DefaultMFAAdapter):
         "incorrect_code": _("The code is not correct."),
         "unverified_email": _("Confirm your email address before you set up an authenticator app."),
     }
+
+    def encrypt(self, text: str) -> str:
+        """A second factor's secret, sealed before allauth stores it (``mfa_secrets``)."""
+        return mfa_secrets.seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.open_(encrypted_text)

@@ -21,6 +21,7 @@ from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.accounts import phone as phones
@@ -111,6 +112,13 @@ class LoginForm(AllauthLoginForm):
         _messages(self, "login", required=ENTER_LOGIN)
         _messages(self, "password", required=ENTER_PASSWORD)
 
+    def clean_login(self) -> str:
+        """What was typed; a phone number in any form sign-up accepts (Thai digits,
+        spaces, dashes, +66) becomes its E.164, as sign-up stores it. Every way of typing
+        one number then finds, and counts failed sign-ins against, the same account."""
+        typed = str(super().clean_login())
+        return phones.normalise(typed) if phones.is_valid(typed) else typed
+
 
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(
@@ -189,6 +197,29 @@ class SignupForm(AllauthSignupForm):
         ):
             self.add_error("email", services.EMAIL_OR_PHONE_REQUIRED)
         return cleaned
+
+
+#: The languages of messages and emails, each named in itself (and marked as such, for
+#: screen readers) as language choosers do: someone who reads only one finds it.
+NOTICE_LANGUAGES = [  # fixed markup, nothing typed by anyone
+    ("th", mark_safe('<span lang="th">ไทย</span>')),
+    ("en", mark_safe('<span lang="en">English</span>')),
+]
+
+
+class NoticeLanguageForm(forms.Form):
+    """The language of a person's messages and emails (the account page)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of messages and emails"),
+        help_text=_("Messages already sent stay in the language they were written in."),
+        choices=NOTICE_LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": services.NOTICE_LANGUAGE_UNKNOWN,
+            "invalid_choice": services.NOTICE_LANGUAGE_UNKNOWN,
+        },
+    )
 
 
 # The password pages. Officers made by their agency set their first password through

@@ -2,9 +2,10 @@
 
 People in Thailand write their mobile number the local way (``081-234-5678``,
 ``081 234 5678``, ``0812345678``) or with the country code (``+66 81 234 5678``,
-``66812345678``). We store one form, E.164, so sign-in by phone finds the account
-however the number was typed. A Thai mobile number has nine digits after +66 and
-starts with 6, 8 or 9; numbers of other countries must be plausible E.164.
+``66812345678``), in Thai digits (``๐๘๑-๒๓๔-๕๖๗๘``) as often as in ASCII ones. We store
+one form, E.164 in ASCII digits, so sign-in by phone finds the account however the
+number was typed. A Thai mobile number has nine digits after +66 and starts with 6, 8
+or 9; numbers of other countries must be plausible E.164.
 """
 
 from __future__ import annotations
@@ -14,16 +15,20 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_SEPARATORS = re.compile(r"[\s\-.()/]")
-_THAI_MOBILE = re.compile(r"^\+66[689]\d{8}$")
-_E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+from goodgov.core.thai_address import ascii_digits
+
+# Spaces, and the dashes people type or paste (hyphen, en and em dash, minus sign).
+_SEPARATORS = re.compile(r"[\s\-.()/\u2010-\u2015\u2212]")
+# [0-9], not \d: \d matches every script's digits, and only ASCII ones are stored.
+_THAI_MOBILE = re.compile(r"^\+66[689][0-9]{8}$")
+_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
 INVALID_MESSAGE = _("Enter a mobile phone number, like 081 234 5678 or +66 81 234 5678")
 
 
 def normalise(value: str) -> str:
     """The E.164 form of a phone number, or ``ValidationError`` (code ``invalid_phone``)."""
-    compact = _SEPARATORS.sub("", value or "")
+    compact = _SEPARATORS.sub("", ascii_digits(value or ""))
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     if compact.startswith("0"):

@@ -1,13 +1,14 @@
 """Writes for people's accounts; registration records its event.
 
-Profile details a person keeps for themselves (phone, second factor) are not
-official acts and record no event.
+Profile details a person keeps for themselves (phone, second factor, the language of
+their messages and emails) are not official acts and record no event.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ NATIONAL_ID_TAKEN = _(
 )
 EMAIL_OR_PHONE_REQUIRED = _("Enter an email address or a mobile phone number")
 PHONE_TAKEN = _("An account with this phone number already exists.")
+NOTICE_LANGUAGE_UNKNOWN = _("Choose Thai or English for your messages and emails")
 
 
 def national_id_digits(value: str) -> str:
@@ -132,6 +134,24 @@ def user_set_phone(*, user: User, phone: str, verified: bool) -> User:
     user.phone_verified = verified
     user.full_clean(exclude=["national_id_encrypted", "password"])
     user.save(update_fields=["phone", "phone_verified"])
+    return user
+
+
+@transaction.atomic
+def user_set_notice_language(*, user: User, language: str) -> User:
+    """Choose the language a person's in-app messages and emails are written in: one of
+    the site's languages (``settings.LANGUAGES``), or ``ValidationError`` and nothing
+    changes.
+
+    Messages already sent keep their language: they are stored as written. A personal
+    preference, not an official act, so no ledger event (see the module's docstring).
+    """
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(
+            {"language": [ValidationError(NOTICE_LANGUAGE_UNKNOWN, code="invalid_choice")]}
+        )
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
     return user
 
 

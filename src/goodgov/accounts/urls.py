@@ -5,4 +5,5 @@ from goodgov.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("language/", views.notice_language, name="notice_language"),
 ]

@@ -1,4 +1,5 @@
-"""The signed-in person's own profile, and allauth's email-address page with our rule."""
+"""The signed-in person's own profile (and the language of their messages and emails),
+and allauth's email-address page with our rule."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView as AllauthEmailView
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from goodgov.accounts import phone as phones
-from goodgov.accounts import selectors
+from goodgov.accounts import selectors, services
+from goodgov.accounts.forms import NOTICE_LANGUAGES, NoticeLanguageForm
+from goodgov.accounts.models import User
 from goodgov.agencies.selectors import memberships_of
 from goodgov.core import access
 
@@ -25,21 +30,53 @@ PRIMARY_TAKEN = _(
 )
 
 
-@access.rule(access.SIGNED_IN, "the person's own profile only")
-def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+#: The language of messages and emails is saved (the account page's banner).
+NOTICE_LANGUAGE_SAVED = _("The language of your messages and emails is saved.")
+
+
+def _profile_page(
+    request: HttpRequest, user: User, *, language_form: NoticeLanguageForm | None = None
+) -> HttpResponse:
+    if language_form is None:
+        language_form = NoticeLanguageForm(initial={"language": user.preferred_language})
     return render(
         request,
         "accounts/profile.html",
         {
             "person": user,
-            "phone_display": phones.display(user.phone or ""),  # type: ignore[union-attr]
+            "phone_display": phones.display(user.phone or ""),
             "has_totp": Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists(),
             "memberships": memberships_of(user),
+            "notice_language": dict(NOTICE_LANGUAGES).get(user.preferred_language, ""),
+            "language_form": language_form,
         },
+        status=400 if language_form.errors else 200,
     )
+
+
+@access.rule(access.SIGNED_IN, "the person's own profile only")
+def profile(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request, request.user)  # type: ignore[arg-type]
+
+
+@require_POST
+@access.rule(access.SIGNED_IN, "the person's own language of messages and emails only")
+def notice_language(request: HttpRequest) -> HttpResponse:
+    """The language the signed-in person's messages and emails are written in: their
+    own only (no account is named in the request), through the service."""
+    user: User = request.user  # type: ignore[assignment]
+    form = NoticeLanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_notice_language(user=user, language=form.cleaned_data["language"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, NOTICE_LANGUAGE_SAVED)
+            return redirect("accounts:profile")
+    return _profile_page(request, user, language_form=form)
 
 
 class EmailView(AllauthEmailView):

@@ -12,7 +12,8 @@ the fallback can go. What it visits, found from the models rather than listed by
   ``accounts.User``, ``exchange.RegistryPerson``, ``exchange.WelfareRecord``;
 - every ``person_hash`` column (exchange consents, exchanges, registry persons' salts):
   it holds the same look-up hash without the ID beside it, so it is moved from the old
-  hash to the new one as the pairs are rekeyed, in the same transaction.
+  hash to the new one as the pairs are rekeyed, in the same transaction;
+- the second factor's secrets in allauth's authenticators (``accounts.mfa_secrets``).
 
 Rows are read and written in plain SQL in primary-key order, one transaction per batch,
 with no ``save()`` (no signals, no ``auto_now``). Each write names the value it replaces,
@@ -227,4 +228,28 @@ def rekey_all(*, batch: int = 1000) -> dict[str, int]:
     for pair in national_id_pairs():
         label = _label(pair.model)
         counts[label] = counts.get(label, 0) + _rekey_pair(pair, batch, counts)
+    counts["mfa.Authenticator"] = _rekey_authenticators(batch)
     return counts
+
+
+def _rekey_authenticators(batch: int) -> int:
+    """The second factor's secrets (``accounts.mfa_secrets``), sealed again with the
+    current key: allauth's ``data`` JSON, not a column of ours. Each update names the
+    data it replaces, as the other writes here do."""
+    from allauth.mfa.models import Authenticator
+
+    from goodgov.accounts.mfa_secrets import resealed
+
+    written, after = 0, 0
+    while True:
+        rows = list(Authenticator.objects.filter(pk__gt=after).order_by("pk")[:batch])
+        if not rows:
+            return written
+        with transaction.atomic():
+            for row in rows:
+                data = resealed(row.data or {})
+                if data is not None:
+                    written += Authenticator.objects.filter(pk=row.pk, data=row.data).update(
+                        data=data
+                    )
+        after = rows[-1].pk
