@@ -70,6 +70,13 @@ MAX_LENGTH = _("%(label)s must be %(limit)s characters or fewer")
 MIN_LENGTH = _("%(label)s must be %(limit)s characters or more")
 WHOLE_NUMBER = _("Enter the %(thing)s as a whole number, like 20")
 NUMBER = _("Enter the %(thing)s as a number, like 12.50")
+WHOLE_NUMBER_COMMAS = _(
+    "Enter the %(thing)s as a whole number, with commas only between thousands, like 1,250"
+)
+NUMBER_COMMAS = _(
+    "Enter the %(thing)s as a number, with a full stop before any decimals and commas only "
+    "between thousands, like 1,250.50"
+)
 BETWEEN = _("%(label)s must be between %(min)s and %(max)s")
 AT_LEAST = _("%(label)s must be %(min)s or more")
 AT_MOST = _("%(label)s must be %(max)s or less")
@@ -80,6 +87,14 @@ DATE_INCOMPLETE = _("%(label)s must include a %(parts_text)s")
 DATE_REAL = _("%(label)s must be a real date")
 YEAR_DIGITS = _("Year must include 4 numbers")
 YEAR_CE = _("Enter the year in the Common Era (CE), like 2026")
+YEAR_BE = _("Enter the year in the Buddhist era (BE), like 2569")
+YEAR_RANGE = _("Year must be between %(min)s and %(max)s")
+DATE_ON_OR_AFTER = _("%(label)s must be the same as or after %(min)s")
+DATE_ON_OR_BEFORE = _("%(label)s must be the same as or before %(max)s")
+DATE_HINT_TH = _(
+    "Type the year in the Buddhist era (BE), or from %(min)s to %(max)s in the Common Era "
+    "(CE). For example, %(example)s"
+)
 NATIONAL_ID = _("Enter a valid 13-digit national ID number")
 EMAIL = _("Enter an email address in the correct format, like name@example.com")
 PHONE = _("Enter a phone number, like 081 234 5678 or 02 123 4567")
@@ -98,6 +113,17 @@ SCHEMA_TYPES = WIDGET_TYPES
 PART_NAMES = {"day": _("day"), "month": _("month"), "year": _("year")}
 ADDRESS_LINE_MAX = 250
 EXAMPLE_DATE = dt.date(2026, 11, 24)
+# The years a date may have, Buddhist era 2400 to 2700 (Common Era 1857 to 2157): a year
+# outside them is a typo ("0069" for 2569) and is refused, never stored as the year 69.
+BE_YEARS = (2400, 2700)
+CE_YEARS = (BE_YEARS[0] - thai.BE_OFFSET, BE_YEARS[1] - thai.BE_OFFSET)
+# The year rule. A Thai page asks for the year in the Buddhist era ("ปี (พ.ศ.)"); an
+# English page in the Common Era, and refuses a BE year with a message asking for CE.
+# On a Thai page a 4-digit year in this range is also taken, as CE, because many people
+# know their dates in CE: it cannot be mistaken for a BE year (those start at 2400), the
+# field's hint says so, and the answers are shown back in BE before they are sent. A CE
+# year outside it (1857 to 1899, 2101 to 2157) is refused with a message asking for BE.
+CE_YEARS_ON_THAI_PAGES = (1900, 2100)
 
 
 class AnswersMismatch(RuntimeError):
@@ -480,9 +506,17 @@ class NationalIDField(AnswerMixin, forms.CharField):
 
 
 class NumberField(AnswerMixin, forms.Field):
-    """A whole number or a decimal, typed as text (GOV.UK: no ``type=number``)."""
+    """A whole number or a decimal, typed as text (GOV.UK: no ``type=number``).
+
+    Thai or Arabic digits, a sign, a full stop before decimals, spaces around the number,
+    and commas only where they group thousands (``1,250``, ``12,500.5``). Anything else,
+    such as ``12,50``, ``1,2,3`` or ``2 0``, is refused rather than read as another number.
+    """
 
     kind = "number"
+    _DIGITS = r"(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)"
+    WHOLE = re.compile(rf"[+-]?{_DIGITS}")
+    DECIMAL = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.[0-9]*)?|\.[0-9]+)")
 
     def __init__(self, *, integer: bool, params: dict[str, str], **kwargs: Any) -> None:
         self.integer = integer
@@ -496,15 +530,21 @@ class NumberField(AnswerMixin, forms.Field):
             return value
         if isinstance(value, float):
             return Decimal(str(value))
-        text = re.sub(r"[\s,]", "", ascii_digits(str(value)))
+        text = ascii_digits(str(value)).strip()
         if not text:
             return None
-        if self.integer:
-            if not re.fullmatch(r"[+-]?[0-9]+", text):
+        pattern = self.WHOLE if self.integer else self.DECIMAL
+        if not pattern.fullmatch(text):
+            # Never guess: dropping the comma of "12,50" (a decimal comma) made it 1250.
+            if "," in text:
+                message = WHOLE_NUMBER_COMMAS if self.integer else NUMBER_COMMAS
+                raise ValidationError(message, code="separator", params=self.params)
+            if self.integer:
                 raise ValidationError(WHOLE_NUMBER, code="integer", params=self.params)
-            return int(text)
-        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
             raise ValidationError(NUMBER, code="number", params=self.params)
+        text = text.replace(",", "")
+        if self.integer:
+            return int(text)
         try:
             return Decimal(text)
         except InvalidOperation:
@@ -540,14 +580,27 @@ class CheckboxField(AnswerMixin, forms.BooleanField):
 
 
 class DateField(AnswerMixin, forms.Field):
-    """GOV.UK date input. In Thai a year from 2400 is read as Buddhist era; in English, CE."""
+    """GOV.UK date input; the year in the page's era (see ``CE_YEARS_ON_THAI_PAGES``).
+
+    ``earliest`` and ``latest`` are the schema's ``formatMinimum`` and ``formatMaximum``
+    (ISO dates), checked on the date read.
+    """
 
     kind = "date"
     fieldset = True
     widget = DateInput
 
-    def __init__(self, *, params: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        params: dict[str, str],
+        earliest: dt.date | None = None,
+        latest: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.params = params
+        self.earliest = earliest
+        self.latest = latest
         super().__init__(**kwargs)
 
     def _error(self, message: Any, code: str, *parts: str, **extra: Any) -> ValidationError:
@@ -582,15 +635,51 @@ class DateField(AnswerMixin, forms.Field):
             raise self._error(DATE_REAL, "date", *bad)
         if len(year_text) != 4:
             raise self._error(YEAR_DIGITS, "year_digits", "year")
-        year = int(year_text)
-        if year >= 2400:
-            if _language() != "th":
-                raise self._error(YEAR_CE, "year_era", "year")
-            year = thai.ce_year(year)
+        year = self._year_ce(int(year_text))
         try:
             return dt.date(year, int(month_text), int(day_text))
         except ValueError:
             raise self._error(DATE_REAL, "date", *DateInput.PARTS) from None
+
+    def _year_ce(self, year: int) -> int:
+        """The year typed, in the Common Era, by the rule at ``CE_YEARS_ON_THAI_PAGES``."""
+        be_lo, be_hi = BE_YEARS
+        ce_lo, ce_hi = CE_YEARS
+        if _language() == "th":
+            if be_lo <= year <= be_hi:
+                return thai.ce_year(year)
+            lo, hi = CE_YEARS_ON_THAI_PAGES
+            if lo <= year <= hi:
+                return year
+            if ce_lo <= year <= ce_hi:
+                raise self._error(YEAR_BE, "year_era", "year")
+            raise self._error(YEAR_RANGE, "year_range", "year", min=be_lo, max=be_hi)
+        if ce_lo <= year <= ce_hi:
+            return year
+        if be_lo <= year <= be_hi:
+            raise self._error(YEAR_CE, "year_era", "year")
+        raise self._error(YEAR_RANGE, "year_range", "year", min=ce_lo, max=ce_hi)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if not isinstance(value, dt.date):
+            return
+        early = self.earliest is not None and value < self.earliest
+        late = self.latest is not None and value > self.latest
+        if not (early or late):
+            return
+        language = _language()
+        bounds = {
+            "min": thai.format_date(self.earliest, language) if self.earliest else "",
+            "max": thai.format_date(self.latest, language) if self.latest else "",
+        }
+        if self.earliest is not None and self.latest is not None:
+            message = BETWEEN
+        elif early:
+            message = DATE_ON_OR_AFTER
+        else:
+            message = DATE_ON_OR_BEFORE
+        raise self._error(message, "date_range", *DateInput.PARTS, **bounds)
 
     def to_answer(self, value: dt.date) -> str:
         return value.isoformat()
@@ -931,6 +1020,18 @@ def _hint(*texts: str) -> str:
     return " ".join(t.strip() for t in texts if t and t.strip())
 
 
+def _schema_date(name: str, prop: dict[str, Any], keyword: str) -> dt.date | None:
+    """A date question's ``formatMinimum`` or ``formatMaximum`` (an ISO date), if given."""
+    if keyword not in prop:
+        return None
+    try:
+        return dt.date.fromisoformat(str(prop[keyword]))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"question {name!r}: {keyword} must be a date like 2026-11-24"
+        ) from None
+
+
 def _question_field(
     name: str, prop: dict[str, Any], ui: dict[str, Any], *, required: bool, complete: bool
 ) -> forms.Field:
@@ -951,11 +1052,20 @@ def _question_field(
             f"question {name!r}: widget {kind!r} cannot hold {schema_type!r}"
         )
     if kind == "date":
-        example = EXAMPLE_DATE.year if _language() != "th" else thai.be_year(EXAMPLE_DATE.year)
-        example_text = f"{EXAMPLE_DATE.day} {EXAMPLE_DATE.month} {example}"
+        if _language() == "th":
+            example_text = (
+                f"{EXAMPLE_DATE.day} {EXAMPLE_DATE.month} {thai.be_year(EXAMPLE_DATE.year)}"
+            )
+            lo, hi = CE_YEARS_ON_THAI_PAGES
+            years = str(DATE_HINT_TH) % {"min": lo, "max": hi, "example": example_text}
+        else:
+            example_text = f"{EXAMPLE_DATE.day} {EXAMPLE_DATE.month} {EXAMPLE_DATE.year}"
+            years = gettext("For example, %(example)s") % {"example": example_text}
         field = DateField(
             params=params,
-            help_text=_hint(hint, gettext("For example, %(example)s") % {"example": example_text}),
+            earliest=_schema_date(name, prop, "formatMinimum"),
+            latest=_schema_date(name, prop, "formatMaximum"),
+            help_text=_hint(hint, years),
             error_messages=required_message,
             **common,
         )

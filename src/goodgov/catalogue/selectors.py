@@ -94,13 +94,18 @@ def _event_labels() -> dict[str, str]:
 
 def search(query: str) -> list[Service]:
     """Active services whose name, summary, keywords (the words people use for it: "ร้านอาหาร"
-    for a food-shop licence) or life events, in Thai or English, contain every word of
-    ``query``, ignoring case; services matching by name come first."""
+    for a food-shop licence), life events or agency (its name in Thai or English, or its
+    code) contain every word of ``query``, ignoring case.
+
+    Services matching by their own name come first, then those matching by their own
+    other words, then those found only through their agency: asking for "เทศบาลตำบลบ้านนา"
+    lists what that agency offers. One query: the agency comes with each service.
+    """
     words = _fold(query or "").split()
     if not words:
         return []
     events = _event_labels()
-    found: list[tuple[int, str, Service]] = []
+    found: list[tuple[int, int, str, Service]] = []
     for service in active_services():
         definition = service.definition
         names = _fold(" ".join(_texts(definition.get("name"))))
@@ -113,11 +118,16 @@ def search(query: str) -> list[Service]:
                 ]
             )
         )
-        if all(word in names or word in other for word in words):
+        agency = service.agency
+        agency_names = _fold(f"{agency.name_th} {agency.name_en}")
+        agency_code = _fold(agency.code)
+        own = [word in names or word in other for word in words]
+        by_agency = [word in agency_names or word == agency_code for word in words]
+        if all(o or a for o, a in zip(own, by_agency, strict=True)):
             in_name = sum(word in names for word in words)
-            found.append((-in_name, service.name.casefold(), service))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
-    return [service for _score, _name, service in found]
+            found.append((-in_name, -sum(own), service.name.casefold(), service))
+    found.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in found]
 
 
 def by_life_event() -> list[LifeEventGroup]:
