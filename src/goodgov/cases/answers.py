@@ -108,31 +108,45 @@ def display_value(
 
 
 def answer_rows(
-    version: ServiceVersion, answers: dict[str, Any], *, reveal_national_ids: bool
-) -> list[dict[str, str]]:
+    version: ServiceVersion,
+    answers: dict[str, Any],
+    *,
+    reveal_national_ids: bool,
+    every_question: bool = False,
+) -> list[dict[str, Any]]:
     """``{"key", "label", "value"}`` for every answered question, in the form's order.
 
-    Answers whose key the version does not ask (kept from an older version) are left out.
+    With ``every_question``, every question of the form, with ``answered`` and ``required``
+    too (an unanswered one has an empty ``value``): a check-your-answers page shows them
+    all, so nobody sends an application without seeing what it lacks. (Without it, the
+    rows keep their shape: the personal data export publishes them.) Answers whose key the
+    version does not ask (kept from an older version) are left out.
     """
     form = version.definition.get("form", {})
-    properties = form.get("schema", {}).get("properties", {})
+    schema = form.get("schema", {})
+    properties = schema.get("properties", {})
+    required = set(schema.get("required", []))
     ui_fields = form.get("ui", {}).get("fields", {})
     rows = []
     for key in form.get("ui", {}).get("order", []):
-        if key not in answers or answers[key] is None or answers[key] == "":
+        answered = key in answers and answers[key] is not None and answers[key] != ""
+        if not answered and not every_question:
             continue
         prop = properties.get(key, {})
         ui = ui_fields.get(key, {})
         kind = field_kind(prop, ui)
-        rows.append(
-            {
-                "key": key,
-                "label": localized(ui.get("label")) or key,
-                "value": display_value(
-                    kind, answers[key], prop, ui, reveal_national_ids=reveal_national_ids
-                ),
-            }
-        )
+        row: dict[str, Any] = {
+            "key": key,
+            "label": localized(ui.get("label")) or key,
+            "value": (
+                display_value(kind, answers[key], prop, ui, reveal_national_ids=reveal_national_ids)
+                if answered
+                else ""
+            ),
+        }
+        if every_question:
+            row.update(answered=answered, required=key in required)
+        rows.append(row)
     return rows
 
 

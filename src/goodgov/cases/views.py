@@ -19,7 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goodgov.cases import access, selectors, services
 from goodgov.cases.answers import answer_rows, fact_panels
-from goodgov.cases.forms import application_form
+from goodgov.cases.forms import (
+    EVIDENCE_PREFIX,
+    REQUIRED,
+    AddressField,
+    ApplicationForm,
+    application_form,
+)
+from goodgov.cases.forms import _params as form_params
 from goodgov.cases.models import Case, FetchedFact, State
 from goodgov.cases.step_forms import (
     AnswerForm,
@@ -27,13 +34,14 @@ from goodgov.cases.step_forms import (
     DeclarationForm,
     RatingForm,
 )
-from goodgov.catalogue.models import Service
+from goodgov.catalogue.models import Service, localized
 from goodgov.core import access as rules
 from goodgov.core import kept_forms
 from goodgov.documents.selectors import documents_of_case, evidence_by_item, evidence_of
 from goodgov.documents.validation import check_upload
 from goodgov.ledger import receipts
 from goodgov.ledger.selectors import events_for
+from goodgov.web.forms import field_target_id
 
 ACCEPT_ANY_DOCUMENT = ["application/pdf", "image/jpeg", "image/png"]
 # The acts of a case the applicant gets a ledger receipt for: filing it, and the decision.
@@ -250,12 +258,15 @@ def _render_edit(
 @require_http_methods(["GET", "POST"])
 @rules.rule(rules.SIGNED_IN, "the applicant, or the counter officer filing for them; drafts only")
 def review(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Check your answers: every question and document, each with a link to change it on
+    the form; when the case cannot be submitted, what is missing, each linked the same."""
     case = access.case_for_editing(request.user, case_id)
     if _moved_to_current_version(request, case) is not None:
         return redirect("cases:edit", case_id=case.uuid)
     counter = access.is_counter_filer(request.user, case)
     form_class = CounterDeclarationForm if counter else DeclarationForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
+    refused: services.CaseError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_submit(actor=request.user, case=case, declaration=True)
@@ -267,7 +278,7 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
                 messages.warning(request, str(exc.message))
             return redirect("cases:edit", case_id=case.uuid)
         except services.CaseError as exc:
-            form.add_error(None, str(exc.message))
+            refused = exc
         else:
             messages.success(
                 request,
@@ -280,19 +291,103 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request,
         "cases/review.html",
-        {
-            "case": case,
-            "version": case.version,
-            "rows": answer_rows(case.version, case.data, reveal_national_ids=True),
-            "evidence_rows": _evidence_rows(case),
-            "fact_panels": fact_panels(case.version, _facts(case)),
-            "missing": services.missing_evidence(case),
-            "form": form,
-            "counter": counter,
-            "not_taking_applications": not services.taking_applications(case.service),
-        },
+        _review_context(case, form, refused, counter=counter),
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _review_context(
+    case: Case, form: Any, refused: services.CaseError | None, *, counter: bool
+) -> dict[str, Any]:
+    """Every question and document with the link that changes it: its field on the edit
+    page, found in the form that page shows (``#id_floors``, ``#id_start_date_0``); and
+    the error summary's ``problems`` when the declaration or the submission failed."""
+    facts = _facts(case)
+    edit_form = application_form(
+        case.version,
+        initial=case.data,
+        existing_evidence={e.item for e in evidence_of(case)},
+        facts=facts,
+    )
+    edit_url = reverse("cases:edit", kwargs={"case_id": case.uuid})
+    rows = answer_rows(case.version, case.data, reveal_national_ids=True, every_question=True)
+    for row in rows:
+        row["change_url"] = f"{edit_url}#{field_target_id(edit_form[row['key']])}"
+    evidence_rows = _evidence_rows(case)
+    for evidence_row in evidence_rows:
+        name = EVIDENCE_PREFIX + evidence_row["item"]["key"]
+        if name in edit_form.fields:  # an upload (not a fact fetched, nor "additional")
+            evidence_row["change_url"] = f"{edit_url}#{field_target_id(edit_form[name])}"
+    missing = services.missing_evidence(case)
+    problems = [
+        {"text": str(error), "href": "#id_declaration"}
+        for error in form.errors.get("declaration", [])
+    ]
+    if refused is not None:
+        problems += _submission_problems(refused, edit_form, edit_url, missing)
+    return {
+        "case": case,
+        "version": case.version,
+        "rows": rows,
+        "evidence_rows": evidence_rows,
+        "fact_panels": fact_panels(case.version, facts),
+        "missing": missing,
+        "form": form,
+        "refused": str(refused.message) if refused is not None else "",
+        "problems": problems,
+        "counter": counter,
+        "not_taking_applications": not services.taking_applications(case.service),
+    }
+
+
+def _submission_problems(
+    refused: services.CaseError,
+    edit_form: ApplicationForm,
+    edit_url: str,
+    missing: list[dict[str, Any]],
+) -> list[dict[str, str]]:
+    """Why the case could not be submitted, for the error summary: ``{"text", "href"}`` for
+    each answer at fault (``refused.errors``, in the form's order) and each required
+    document still missing, linked to its place on the edit page."""
+    problems = []
+    for name in edit_form.question_names:
+        if name in refused.errors:
+            field = edit_form[name]
+            problems.append(
+                {
+                    "text": _answer_problem(edit_form, name, refused.errors[name]),
+                    "href": f"{edit_url}#{field_target_id(field)}",
+                }
+            )
+    for name, message in refused.errors.items():
+        if name not in edit_form.question_names:  # not a question of this version
+            problems.append({"text": str(message), "href": edit_url})
+    # The service stops at the first kind of fault: the documents are listed whatever it was.
+    for item in missing:
+        name = EVIDENCE_PREFIX + item["key"]
+        if item.get("kind") == "upload":
+            text = str(edit_form.fields[name].error_messages["required"])
+            problems.append(
+                {"text": text, "href": f"{edit_url}#{field_target_id(edit_form[name])}"}
+            )
+        else:  # fetched from a registry: its panel on the edit page gets it
+            text = _("Go back to get %(name)s from the registry") % {
+                "name": localized(item.get("name"))
+            }
+            problems.append({"text": text, "href": f"{edit_url}#fact-{item['key']}"})
+    return problems
+
+
+def _answer_problem(edit_form: ApplicationForm, name: str, message: Any) -> str:
+    """What the error summary says of one answer the service refused: for a missing one,
+    what the form itself says when it is left empty ("Select the type of building")."""
+    field = edit_form.fields[name]
+    if message is services.ANSWER_MISSING:
+        if isinstance(field, AddressField):  # its own message names only the postcode
+            ui = edit_form.definition["form"].get("ui", {}).get("fields", {}).get(name, {})
+            return str(REQUIRED) % form_params(str(field.label), localized(ui.get("noun")))
+        return str(field.error_messages["required"])
+    return _("%(question)s: %(problem)s") % {"question": field.label, "problem": message}
 
 
 @rules.rule(rules.SIGNED_IN, "a person's own applications only")
