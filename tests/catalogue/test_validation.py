@@ -145,7 +145,8 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], list[tuple[str, str]]]]
         [
             (
                 "form.schema.properties.seats.type",
-                "is not a valid JSON Schema: 'whole' is not valid under any of the given schemas",
+                "'whole' is not allowed here; use one of: array, boolean, integer, null, "
+                "number, object, string, or a list",
             )
         ],
     ),

@@ -13,6 +13,7 @@ import jsonschema
 from django.db import models
 from django.utils.translation import get_language
 
+from goodgov.catalogue.validation import schema_validator
 from goodgov.core.fastschema import compile_schema
 from goodgov.core.models import Timestamped
 
@@ -105,9 +106,9 @@ class ServiceVersion(models.Model):
             schema = dict(self.definition["form"]["schema"])
             if not complete:
                 schema.pop("required", None)
-            validator = jsonschema.Draft202012Validator(
-                schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-            )
+            # Never fetches what a $ref names, even in a version stored before the loader
+            # refused references outside the form: such a reference fails to resolve.
+            validator = schema_validator(schema)
             checks = (validator, compile_schema(schema))
             if self.digest:  # an unsaved version (no digest yet) is not cached
                 _answer_checks[key] = checks

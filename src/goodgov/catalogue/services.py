@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "LoadOutcome",
     "LoadResult",
     "Problem",
+    "catalogue_files",
     "catalogue_load",
     "definition_digest",
     "read_definition",
@@ -75,6 +77,96 @@ def _as_json(definition: Any, source: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(source, "", f"cannot be stored as JSON: {exc}")]
 
 
+def _yaml_words(exc: yaml.YAMLError) -> str:
+    """What a YAML syntax error means, in words an author can act on (PyYAML's own text
+    names an internal "<unicode string>" and the parser's states)."""
+    problem = str(getattr(exc, "problem", None) or exc)
+    context = str(getattr(exc, "context", None) or "")
+    opened = getattr(exc, "context_mark", None)
+    since = f" (opened on line {opened.line + 1})" if opened is not None else ""
+    if problem.startswith("found character '\\t'"):
+        return "a tab character: indent with spaces, not tabs"
+    if problem.startswith("found character"):
+        character = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return f"a value cannot start with {character!r}: put the value in quotes"
+    if problem == "mapping values are not allowed here":
+        return (
+            "a colon where none can be: put a value that contains ': ' in quotes, or check "
+            "the indentation of this line"
+        )
+    if problem.startswith("expected <block end>"):
+        return f"the indentation does not line up with the lines above{since}"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return f"a quoted text{since} is never closed: its closing quote is missing"
+    if problem.startswith("expected ',' or ']'"):
+        return f"the list in [ ]{since} is not closed, or its items are not separated by commas"
+    if problem.startswith("expected ',' or '}'"):
+        return (
+            f"the mapping in {{ }}{since} is not closed, or its entries are not separated by commas"
+        )
+    if problem.startswith("found undefined alias"):
+        return f"{problem}: an alias (*name) must name an anchor (&name) given before it"
+    if problem.startswith("could not determine a constructor"):
+        return "a tag (!!...) that service definitions cannot use: remove it"
+    return f"{context}: {problem}" if context else problem
+
+
+def _duplicate_keys(root: yaml.Node) -> Iterator[tuple[str, str]]:
+    """(field path, message) for each key given twice in one mapping: PyYAML would keep
+    the last silently, so ``deadline_days: 30`` then ``deadline_days: 60`` means 60."""
+    seen_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:  # an alias: the same node again (maybe itself)
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, str(i))) for i, item in enumerate(node.value))
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                yield (
+                    ".".join((*path, key)),
+                    f"is given twice (lines {lines[key]} and {line}): only the last would "
+                    "count, without a word, so remove one of them",
+                )
+            else:
+                lines[key] = line
+            stack.append((value_node, (*path, key)))
+
+
+def _parse(text: str, source: str) -> tuple[Any, list[Problem]]:
+    """The YAML document in ``text``, or the problems that stop it being read."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            duplicates = sorted(_duplicate_keys(node))
+            if duplicates:
+                return None, [Problem(source, path, message) for path, message in duplicates]
+        return (loader.construct_document(node) if node is not None else None), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is None:
+            return None, [Problem(source, "", f"is not valid YAML: {_yaml_words(exc)}")]
+        return None, [
+            Problem(
+                source,
+                f"line {mark.line + 1}",
+                f"is not valid YAML (column {mark.column + 1}): {_yaml_words(exc)}",
+            )
+        ]
+    finally:
+        loader.dispose()
+
+
 def read_definition(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse one YAML file; the definition, or the problems that stop it being read."""
     source = path.name
@@ -82,12 +174,9 @@ def read_definition(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(source, "", f"cannot be read: {exc}")]
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 -- a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        return None, [Problem(source, where, f"is not valid YAML: {exc}")]
+    data, problems = _parse(text, source)
+    if problems:
+        return None, problems
     data, problems = _as_json(data, source)
     if problems:
         return None, problems
@@ -108,9 +197,57 @@ def _check(definition: Any, source: str) -> tuple[dict[str, Any], Agency]:
         agency = Agency.objects.filter(code=code).first()
         if agency is None:
             problems.append(Problem(source, "agency", f"no agency has the code '{code}'"))
+    service_code = data.get("code") if isinstance(data, dict) else None
+    if agency is not None and isinstance(service_code, str):
+        service = Service.objects.select_related("agency").filter(code=service_code).first()
+        if service is not None:
+            problems.extend(_agency_problems(service, agency, source))
     if problems or agency is None:
         raise DefinitionError(problems)
     return data, agency
+
+
+def _agency_problems(service: Service, agency: Agency, source: str) -> list[Problem]:
+    """A service stays with the agency that published it: its cases, their officers and
+    the figures published about them all belong to that agency."""
+    if service.agency_id == agency.pk:
+        return []
+    owner = service.agency
+    return [
+        Problem(
+            source,
+            "agency",
+            f"is '{agency.code}', but the service '{service.code}' belongs to {owner.code} "
+            f"({owner.name_en}): a service cannot change agency, as its cases stay with "
+            f"the agency that received them; give it a new code instead",
+        )
+    ]
+
+
+def _plan(data: dict[str, Any], digest: str) -> tuple[Service | None, ServiceVersion | None, str]:
+    """What publishing ``data`` would do: the service (None if new), the version that
+    would become current (None if a new one), and NEW, NEW_VERSION, UNCHANGED or RESTORED."""
+    service = Service.objects.select_related("current").filter(code=data["code"]).first()
+    if service is None:
+        return None, None, NEW
+    if service.current is not None and service.current.digest == digest:
+        return service, service.current, UNCHANGED
+    version = ServiceVersion.objects.filter(service=service, digest=digest).first()
+    return service, version, RESTORED if version is not None else NEW_VERSION
+
+
+def _foreseen(definition: Any, source: str) -> LoadOutcome:
+    """The outcome publishing ``definition`` would have, publishing nothing."""
+    data, _agency = _check(definition, source)
+    service, version, status = _plan(data, definition_digest(data))
+    if version is not None:
+        number = version.number
+    elif service is None:
+        number = 1
+    else:
+        last = ServiceVersion.objects.filter(service=service).aggregate(n=Max("number"))["n"]
+        number = (last or 0) + 1
+    return LoadOutcome(data["code"], status, number, published=False)
 
 
 def _publish(*, actor: Any, definition: Any, source: str) -> tuple[ServiceVersion, str]:
@@ -119,6 +256,10 @@ def _publish(*, actor: Any, definition: Any, source: str) -> tuple[ServiceVersio
     service, created = Service.objects.select_for_update().get_or_create(
         code=data["code"], defaults={"agency": agency}
     )
+    if not created:  # checked again under the lock: another load may have come first
+        problems = _agency_problems(service, agency, source)
+        if problems:
+            raise DefinitionError(problems)
     current = service.current
     if current is not None and current.digest == digest:
         return current, UNCHANGED
@@ -136,8 +277,7 @@ def _publish(*, actor: Any, definition: Any, source: str) -> tuple[ServiceVersio
         )
         status = NEW if created else NEW_VERSION
     service.current = version
-    service.agency = agency
-    service.save(update_fields=["current", "agency", "updated_at"])
+    service.save(update_fields=["current", "updated_at"])
     ledger.record(
         actor=actor,
         action="service.published",
@@ -170,8 +310,17 @@ class LoadOutcome:
     code: str
     status: str  # NEW, NEW_VERSION, UNCHANGED or RESTORED
     version: int
+    published: bool = True  # False: what a check (dry run) found it would do
 
     def __str__(self) -> str:
+        if not self.published:
+            if self.status == UNCHANGED:
+                return f"{self.code}: unchanged (version {self.version})"
+            if self.status == NEW:
+                return f"{self.code}: would be new (version {self.version})"
+            if self.status == NEW_VERSION:
+                return f"{self.code}: would be new version {self.version}"
+            return f"{self.code}: would be version {self.version} again (same text as before)"
         if self.status == NEW:
             return f"{self.code}: new (version {self.version})"
         if self.status == NEW_VERSION:
@@ -190,16 +339,45 @@ class LoadResult:
         return [o for o in self.outcomes if o.status != UNCHANGED]
 
 
-def catalogue_load(*, actor: Any, directory: Path) -> LoadResult:
-    """Publish every ``*.yaml`` in ``directory``: all of them, or none.
+def catalogue_files(paths: Sequence[Path]) -> list[Path]:
+    """The definition files ``paths`` name: a ``.yaml`` file itself, a directory's
+    ``*.yaml``. Raises :class:`DefinitionError` for a path that is neither."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")))
+        elif not path.exists():
+            problems.append(Problem(str(path), "", "does not exist"))
+        elif path.suffix != ".yaml":
+            problems.append(Problem(str(path), "", "is not a service definition (*.yaml)"))
+        else:
+            files.append(path)
+    if problems:
+        raise DefinitionError(problems)
+    return list(dict.fromkeys(files))
+
+
+def catalogue_load(
+    *,
+    actor: Any,
+    directory: Path | None = None,
+    files: Sequence[Path] = (),
+    check_only: bool = False,
+) -> LoadResult:
+    """Publish every ``*.yaml`` in ``directory``, or the definition ``files``: all of
+    them, or none.
 
     Every file is checked first (its name must be its code); if any has a problem,
     nothing is published and :class:`DefinitionError` lists every problem of every file.
+    ``check_only``: check, and say what publishing would do, but publish nothing.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise DefinitionError([Problem(str(directory), "", "is not a directory")])
-    files = sorted(directory.glob("*.yaml"))
+    if directory is not None:
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise DefinitionError([Problem(str(directory), "", "is not a directory")])
+        files = [*sorted(directory.glob("*.yaml")), *files]
+    files = list(dict.fromkeys(files))
     problems: list[Problem] = []
     checked: list[tuple[Path, dict[str, Any]]] = []
     codes: dict[str, str] = {}
@@ -224,6 +402,8 @@ def catalogue_load(*, actor: Any, directory: Path) -> LoadResult:
         checked.append((path, definition))
     if problems:
         raise DefinitionError(problems)
+    if check_only:
+        return LoadResult([_foreseen(definition, path.name) for path, definition in checked])
     outcomes = []
     with transaction.atomic():
         for path, definition in checked:

@@ -14,9 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema
+import referencing
+import referencing.exceptions
 from jsonschema.exceptions import ValidationError
+from jsonschema.validators import validator_for
 
 SCHEMA_PATH = Path(__file__).with_name("service.schema.json")
 
@@ -39,6 +43,12 @@ APPLICANT = "applicant"
 APPLICANT_TRANSITIONS = {"answer", "withdraw"}
 REQUIRED_TRANSITIONS = ("approve", "reject")
 FIRST_STATE = "submitted"
+#: States a case stops in (goodgov.cases.models.FINAL_STATES).
+FINAL_STATES = ("approved", "rejected", "withdrawn")
+_DECIDED = {"approve": "approved", "reject": "refused"}
+#: The agency role that takes no workflow step: an admin manages the agency's officers and
+#: is not among goodgov.cases.access.CASEWORK_ROLES, who see IDs and evidence in full.
+ADMIN = "admin"
 RESERVED_PREFIX = "evidence_"  # the application form names its upload fields with it
 
 _TYPE_WORDS = {
@@ -79,13 +89,48 @@ def service_schema() -> dict[str, Any]:
     return schema
 
 
+def _refuse_retrieval(uri: str) -> referencing.Resource[Any]:
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+
+#: The only registry a validator built from a definition may resolve references with.
+#: jsonschema's default fetches any URL a ``$ref`` names (``urllib.request.urlopen``):
+#: a definition could make the server call a host of its author's choosing on every
+#: submission. With this registry a reference resolves inside the schema itself (and
+#: JSON Schema's own meta-schemas, which jsonschema adds); anything else fails with
+#: ``referencing.exceptions.Unresolvable`` and nothing is fetched.
+LOCAL_ONLY: referencing.Registry[Any] = referencing.Registry(  # type: ignore[call-arg]
+    retrieve=_refuse_retrieval
+)
+
+#: The dialect forms are checked with (``form.schema.$schema`` may only name it).
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    """A Draft 2020-12 validator for ``schema`` (with format checks) that never fetches
+    what a reference names: every validator built from a definition comes from here."""
+    return jsonschema.Draft202012Validator(
+        schema,
+        registry=LOCAL_ONLY,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
     schema = service_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    return schema_validator(schema)
+
+
+@functools.cache
+def _meta_validator() -> jsonschema.protocols.Validator:
+    """Checks that a form's schema is a JSON Schema, reporting every error (as
+    ``check_schema`` does, but it stops at the first)."""
+    meta = jsonschema.Draft202012Validator.META_SCHEMA
+    cls = validator_for(meta, default=jsonschema.Draft202012Validator)
+    return cls(meta, format_checker=cls.FORMAT_CHECKER)
 
 
 def _path(parts: Iterable[Any]) -> str:
@@ -219,14 +264,133 @@ def _choice_key(value: Any) -> str:
     return str(value)
 
 
+def _meta_problems(form: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Where ``form.schema`` is not a JSON Schema (every place, not only the first)."""
+    schema = form.get("schema")
+    if not isinstance(schema, dict):
+        return
+    for error in _meta_validator().iter_errors(schema):
+        yield from _meta_words(error)
+
+
+def _meta_words(error: ValidationError) -> Iterator[tuple[str, str]]:
+    """(path, plain message) for one meta-schema error. For ``anyOf``/``oneOf``, whose
+    own message ("not valid under any of the given schemas") says nothing: what the
+    alternatives expect, or, where the value has the right shape but something inside
+    it is wrong (a list of types with one misspelt), what that is."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        for path, message in _schema_problems(error):
+            yield _join("form.schema", path), message
+        return
+    deeper = [e for e in error.context if e.relative_path]
+    if deeper:
+        for sub in deeper:
+            yield from _meta_words(sub)
+        return
+    values: list[str] = []
+    kinds: list[str] = []
+    for sub in error.context:
+        wanted: Any = sub.validator_value
+        if sub.validator == "enum":
+            values.extend(str(v) for v in wanted)
+        elif sub.validator == "const":
+            values.append(str(wanted))
+        elif sub.validator == "type":
+            names = [wanted] if isinstance(wanted, str) else wanted
+            kinds.extend(_TYPE_WORDS.get(t, str(t)) for t in names)
+        else:
+            yield _join("form.schema", _path(error.absolute_path)), error.message
+            return
+    if values:
+        expected = f"use one of: {_choices(values)}"
+        expected += f", or {' or '.join(kinds)}" if kinds else ""
+    else:
+        expected = f"must be {' or '.join(kinds)}"
+    yield (
+        _join("form.schema", _path(error.absolute_path)),
+        f"{error.instance!r} is not allowed here; {expected}",
+    )
+
+
+#: Keywords whose values are data, not schemas: a "$ref" key inside them means nothing.
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+#: Keywords whose values map names to schemas.
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+
+
+def _pointer_target(root: Any, reference: str) -> bool:
+    """Whether ``reference`` ("#" or "#/a/b") names a place inside ``root``."""
+    node = root
+    for token in reference[2:].split("/") if reference != "#" else []:
+        token = unquote(token).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True
+
+
+def _reference_problems(form: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A form's schema refers only to places inside itself.
+
+    A ``$ref`` to a URL would make the server fetch it to check answers (validators are
+    built with :data:`LOCAL_ONLY`, so it would fail every submission instead); ``$id``
+    moves what references resolve against, and ``$schema`` naming another dialect would
+    promise checks the platform does not make.
+    """
+    root = form.get("schema")
+
+    def visit(node: Any, where: str) -> Iterator[tuple[str, str]]:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            here = _join(where, key)
+            if key in _DATA_KEYWORDS:
+                continue
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                if value != "#" and not value.startswith("#/"):
+                    yield (
+                        here,
+                        f"{value!r} points outside this form: a reference must be a JSON "
+                        "pointer into form.schema, starting with '#/' (such as "
+                        "'#/$defs/address'); schemas are never fetched from elsewhere",
+                    )
+                elif not _pointer_target(root, value):
+                    yield here, f"{value!r} points to nothing in form.schema"
+            elif key == "$id":
+                yield (
+                    here,
+                    "is not allowed in a form: it would make references point somewhere "
+                    "other than this form's schema",
+                )
+            elif key == "$schema":
+                if where != "form.schema":
+                    yield here, "is only allowed at the top of form.schema"
+                elif value != DIALECT:
+                    yield (
+                        here,
+                        f"must be {DIALECT!r} or left out: forms are checked as JSON Schema "
+                        "draft 2020-12",
+                    )
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                for name, subschema in value.items():
+                    yield from visit(subschema, _join(here, name))
+            elif isinstance(value, dict):
+                yield from visit(value, here)
+            elif isinstance(value, list):
+                for index, subschema in enumerate(value):
+                    yield from visit(subschema, _join(here, index))
+
+    yield from visit(root, "form.schema")
+
+
 def _form_problems(form: dict[str, Any]) -> Iterator[tuple[str, str]]:
     schema = form.get("schema")
-    if isinstance(schema, dict):
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            where = _join("form.schema", _path(exc.absolute_path))
-            yield where, f"is not a valid JSON Schema: {exc.message}"
+    yield from _reference_problems(form)
     properties = _dict(_dict(schema).get("properties"))
     ui = _dict(form.get("ui"))
     order = [name for name in _list(ui.get("order")) if isinstance(name, str)]
@@ -271,7 +435,11 @@ def _form_problems(form: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if allowed is None:
             continue  # an unknown widget is reported by the schema
         schema_type = prop.get("type")
-        if schema_type in _TYPE_WORDS and schema_type not in allowed:
+        if (
+            isinstance(schema_type, str)
+            and schema_type in _TYPE_WORDS
+            and schema_type not in allowed
+        ):
             yield (
                 f"{where}.widget",
                 f"the {widget} widget cannot hold {_TYPE_WORDS[schema_type]} "
@@ -377,6 +545,11 @@ def _fetched_problems(where: str, item: dict[str, Any]) -> Iterator[tuple[str, s
 
 
 def _workflow_problems(workflow: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    yield from _step_problems(workflow)
+    yield from _reachability_problems(workflow)
+
+
+def _step_problems(workflow: dict[str, Any]) -> Iterator[tuple[str, str]]:
     states = _dict(workflow.get("states"))
     transitions = _list(workflow.get("transitions"))
     if states and FIRST_STATE not in states:
@@ -402,6 +575,13 @@ def _workflow_problems(workflow: dict[str, Any]) -> Iterator[tuple[str, str]]:
             )
         if name not in APPLICANT_TRANSITIONS and role == APPLICANT:
             yield f"{where}.role", f"'{name}' is taken by the agency: applicant cannot take it"
+        if role == ADMIN:
+            yield (
+                f"{where}.role",
+                f"admin cannot take '{name}': administrators manage the agency's officers, "
+                "and officers, approvers and counter officers work on cases "
+                "(give the step to officer or approver)",
+            )
         if (name, role) in by_name_role:
             yield (
                 where,
@@ -425,6 +605,90 @@ def _workflow_problems(workflow: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 )
 
 
+def _quoted(names: Iterable[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _reachability_problems(workflow: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every step can be taken by some case, and every case can be decided.
+
+    A case starts in ``submitted`` and moves only by the workflow's steps until it is
+    closed (approved, rejected, withdrawn); a step none of whose ``from`` states an open
+    case can be in is dead, and if that step is ``approve`` or ``reject`` no application
+    could ever get that decision.
+    """
+    states = _dict(workflow.get("states"))
+    steps: list[tuple[int, str, list[str], str]] = []
+    for index, transition in enumerate(_list(workflow.get("transitions"))):
+        t = _dict(transition)
+        name, target, sources = t.get("name"), t.get("to"), _list(t.get("from"))
+        if any(isinstance(s, str) and s not in states for s in [*sources, target]):
+            return  # a state nobody declared is reported on its own, and breaks the graph
+        if not isinstance(name, str) or not isinstance(target, str) or not sources:
+            continue
+        steps.append((index, name, [s for s in sources if isinstance(s, str)], target))
+    if FIRST_STATE not in states or not steps:
+        return
+    reached = {FIRST_STATE}
+    grew = True
+    while grew:
+        grew = False
+        for _index, _name, sources, target in steps:
+            if target not in reached and reached.intersection(sources) - set(FINAL_STATES):
+                reached.add(target)
+                grew = True
+    open_states = reached - set(FINAL_STATES)
+
+    dead = False
+    for index, name, sources, _target in steps:
+        if open_states.intersection(sources):
+            continue
+        dead = dead or name in REQUIRED_TRANSITIONS
+        reasons = []
+        for state in sources:
+            leading = sorted({n for _i, n, _s, t in steps if t == state})
+            if state in FINAL_STATES:
+                reasons.append(f"'{state}' is where a case ends")
+            elif leading:
+                reasons.append(
+                    f"'{state}' is reached only by {_quoted(leading)}, which can never be "
+                    "taken either"
+                )
+            else:
+                reasons.append(f"no step leads to '{state}'")
+        decided = (
+            f", so no application could ever be {_DECIDED[name]}"
+            if name in REQUIRED_TRANSITIONS
+            else ""
+        )
+        yield (
+            f"workflow.transitions.{index}",
+            f"'{name}' can never be taken{decided}: every case starts in '{FIRST_STATE}', "
+            f"and {'; '.join(reasons)}",
+        )
+    if dead:
+        return  # every other case is then undecidable too: say it once, above
+
+    deciding = {s for _i, n, sources, _t in steps if n in REQUIRED_TRANSITIONS for s in sources}
+    grew = True
+    while grew:
+        grew = False
+        for _index, _name, sources, target in steps:
+            if target in deciding:
+                for state in sources:
+                    if state not in deciding:
+                        deciding.add(state)
+                        grew = True
+    for state in states:
+        if state in open_states and state not in deciding:
+            yield (
+                f"workflow.states.{state}",
+                f"a case that reaches '{state}' can never be decided: no step leads from "
+                "it to approve or reject",
+            )
+
+
 def _other_problems(definition: dict[str, Any]) -> Iterator[tuple[str, str]]:
     deadline = definition.get("deadline_days")
     if isinstance(deadline, int) and not isinstance(deadline, bool) and deadline >= 1:
@@ -446,8 +710,12 @@ def definition_problems(definition: Any, *, source: str) -> list[Problem]:
     )
     for error in errors:
         found.extend(_schema_problems(error))
+    # Where the service's own schema already said what is wrong with a field of
+    # form.schema (required: where), the meta-schema's view of it would say it again.
+    said = {path for path, _message in found}
     form = _dict(definition.get("form"))
     found.extend(_form_problems(form))
+    found.extend((path, m) for path, m in _meta_problems(form) if path not in said)
     found.extend(_evidence_problems(_list(definition.get("evidence"))))
     found.extend(_workflow_problems(_dict(definition.get("workflow"))))
     found.extend(_other_problems(definition))
