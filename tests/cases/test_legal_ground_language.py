@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.test import Client
 from django.utils import translation
 
 from goodgov.cases import selectors, services
 from goodgov.cases.models import Case
 from goodgov.ledger.models import Event
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +53,17 @@ def test_the_filter_shows_the_stored_ground_in_the_pages_language(
 @pytest.mark.parametrize("words", ["มาตรา 38", "a ground typed whole\nover\nthree lines", ""])
 def test_a_ground_not_in_two_lines_stays_whole(words: str) -> None:
     assert selectors.legal_ground_in(words, "en") == words
+
+
+@pytest.mark.parametrize(
+    ("prefix", "shown", "hidden"), [("", THAI, ENGLISH), ("/en", ENGLISH, THAI)]
+)
+def test_the_officers_case_page_shows_the_ground_in_its_language(
+    refused: Case, approver: Any, prefix: str, shown: str, hidden: str
+) -> None:
+    # given
+    client = login(Client(), approver)
+    # when
+    html = client.get(f"{prefix}/office/cases/{refused.uuid}/").content.decode()
+    # then
+    assert shown in html and hidden not in html

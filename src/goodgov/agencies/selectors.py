@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from goodgov.agencies.models import Agency, Membership, Role
 
@@ -67,8 +67,72 @@ def officers_of(agency: Agency) -> list[dict[str, Any]]:
 
 
 def officer_in(agency: Agency, user_id: int) -> Any | None:
-    """A user who holds, or once held, a role in ``agency``; None for anyone else."""
+    """A user who holds, or once held, a role in ``agency``; None for anyone else.
+
+    Former officers stay reachable on purpose: their page shows that they hold no role
+    now and what this agency recorded about them (:func:`officer_history`), and lets an
+    admin give a role back."""
     membership = (
         Membership.objects.filter(agency=agency, user_id=user_id).select_related("user").first()
     )
     return membership.user if membership is not None else None
+
+
+def is_officer_account(user: Any) -> bool:
+    """Whether ``user``'s account is an officer's: it holds or held a role in any agency,
+    or an agency made it (``person.registered`` with channel ``agency``). Only such an
+    account may be given an agency's roles by email; an account a person made for
+    themselves (or that a counter made for them) may not.
+    """
+    from goodgov.ledger.models import Event
+
+    if Membership.objects.filter(user=user).exists():
+        return True
+    return Event.objects.filter(
+        action="person.registered",
+        subject_type=user._meta.label_lower,
+        subject_id=str(user.pk),
+        public__channel="agency",
+    ).exists()
+
+
+def holds_role_in(agency: Agency, user: Any) -> bool:
+    """Whether ``user`` holds an active role in ``agency`` now."""
+    return Membership.objects.filter(agency=agency, user=user, active=True).exists()
+
+
+def has_second_factor(user: Any) -> bool:
+    """Whether ``user`` has an authenticator app or recovery codes an admin could reset."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).exists()
+
+
+def officer_history(agency: Agency, user: Any) -> list[Any]:
+    """What ``agency`` itself recorded about ``user`` as its officer, oldest first: roles
+    given and removed, second factor reset. Nothing another agency did."""
+    from goodgov.ledger.models import Event
+
+    memberships = [
+        str(pk)
+        for pk in Membership.objects.filter(agency=agency, user=user).values_list("pk", flat=True)
+    ]
+    return list(
+        Event.objects.filter(agency=agency)
+        .filter(
+            Q(
+                subject_type=Membership._meta.label_lower,
+                subject_id__in=memberships,
+                action__in=["membership.granted", "membership.revoked"],
+            )
+            | Q(
+                subject_type=user._meta.label_lower,
+                subject_id=str(user.pk),
+                action="officer.second_factor_reset",
+            )
+        )
+        .select_related("actor")
+        .order_by("id")
+    )

@@ -17,6 +17,25 @@ OWN_ADMIN_ROLE = _(
     "You cannot remove your own administrator role. Ask another administrator of this "
     "agency to do it."
 )
+#: Said when the email is a personal (citizen's) account's. It says that such an account
+#: exists, never whose it is: the admin typed the address, and is signed in with a
+#: second factor. Giving such an account an agency's powers needs the person's consent
+#: (an invitation they accept), which is not built yet.
+PERSONAL_ACCOUNT = _(
+    "This email address is used by a personal account. Use the person's work email "
+    "address: a personal account cannot be given an agency's powers."
+)
+ALREADY_HOLDS = _(
+    "This person already holds every role you chose in this agency. Choose a role they "
+    "do not hold yet."
+)
+NO_SECOND_FACTOR = _(
+    "This officer has not set up an authenticator app, so there is nothing to reset. They "
+    "will be asked to set one up when they next sign in."
+)
+OWN_SECOND_FACTOR = _(
+    "You cannot reset your own second factor. Ask another administrator of this agency to do it."
+)
 
 
 @transaction.atomic
@@ -100,9 +119,17 @@ def officer_add(
     *, actor: Any, agency: Agency, email: str, full_name: str, roles: list[str]
 ) -> OfficerAdded:
     """Give ``roles`` in ``agency`` to the person with ``email``, making their account
-    (with no usable password, to be set through a reset link) if they have none."""
+    (with no usable password, to be set through a reset link) if they have none.
+
+    An existing account gets roles only if it is already an officer's
+    (:func:`~goodgov.agencies.selectors.is_officer_account`): a person's own account is
+    refused, so that nobody is made an officer of an agency without their consent. One
+    who already holds every role chosen is refused too (nothing to give, nothing
+    recorded). ``full_name`` names a new account only; an existing one keeps its name.
+    """
     from goodgov.accounts.models import User
     from goodgov.accounts.services import user_register
+    from goodgov.agencies.selectors import is_officer_account
 
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -111,10 +138,51 @@ def officer_add(
         user = user_register(
             actor=actor, full_name=full_name, email=email, password=None, channel="agency"
         )
-    granted = []
-    for role in roles:
-        before = Membership.objects.filter(user=user, agency=agency, role=role, active=True)
-        if not before.exists():
-            granted.append(role)
+    elif not is_officer_account(user):
+        raise ValidationError(
+            {"email": [ValidationError(PERSONAL_ACCOUNT, code="personal_account")]}
+        )
+    held = set(
+        Membership.objects.select_for_update()
+        .filter(user=user, agency=agency, role__in=roles, active=True)
+        .values_list("role", flat=True)
+    )
+    granted = [role for role in Role.values if role in roles and role not in held]
+    if not granted:
+        raise ValidationError({"roles": [ValidationError(ALREADY_HOLDS, code="already_holds")]})
+    for role in granted:
         membership_grant(actor=actor, user=user, agency=agency, role=role)
     return OfficerAdded(user=user, created=created, granted=granted)
+
+
+@transaction.atomic
+def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> int:
+    """Remove ``officer``'s authenticator app (TOTP) and recovery codes, for an officer who
+    lost them; at their next sign-in they must set the app up again
+    (``accounts.middleware.OfficerSecondFactorMiddleware``). Records
+    ``officer.second_factor_reset`` and returns how many authenticators were removed;
+    ``ValidationError`` and nothing recorded when there were none.
+
+    Only for someone holding an active role in ``agency``. An admin may not reset their
+    own: a stolen admin session could otherwise remove the factor that protects it.
+    """
+    from allauth.mfa.models import Authenticator
+
+    if actor is not None and getattr(actor, "pk", None) == officer.pk:
+        raise ValidationError(OWN_SECOND_FACTOR, code="own_second_factor")
+    if not Membership.objects.filter(user=officer, agency=agency, active=True).exists():
+        raise ValueError("not an officer of this agency")
+    removed, _by_model = Authenticator.objects.filter(
+        user=officer,
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
+    ).delete()
+    if not removed:
+        raise ValidationError(NO_SECOND_FACTOR, code="no_second_factor")
+    ledger.record(
+        actor=actor,
+        action="officer.second_factor_reset",
+        subject=officer,
+        agency=agency,
+        public={"agency": agency.code, "officer": commitment(officer)},
+    )
+    return removed

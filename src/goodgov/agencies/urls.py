@@ -10,4 +10,9 @@ urlpatterns = [
     path("<slug:code>/officers/<int:user_id>/", views.officer, name="officer"),
     path("<slug:code>/officers/<int:user_id>/grant/", views.role_grant, name="role_grant"),
     path("<slug:code>/officers/<int:user_id>/revoke/", views.role_revoke, name="role_revoke"),
+    path(
+        "<slug:code>/officers/<int:user_id>/second-factor/reset/",
+        views.second_factor_reset,
+        name="second_factor_reset",
+    ),
 ]

@@ -6,12 +6,14 @@ in the URL (``access.agency_to_administer``). Changes are POST only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from goodgov.accounts.selectors import password_setting_path
 from goodgov.agencies import selectors, services
@@ -49,22 +51,33 @@ def officers(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@access.rule(access.AGENCY_ADMIN, RULE)
-def officer(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
-    agency = agency_to_administer(request.user, code)
+def _person(agency: Any, user_id: int) -> Any:
+    """The officer (present or former) of ``agency`` with ``user_id``; 404 for anyone else."""
     person = selectors.officer_in(agency, user_id)
     if person is None:
         raise Http404
-    held = set(
-        Membership.objects.filter(agency=agency, user=person, active=True).values_list(
-            "role", flat=True
-        )
-    )
+    return person
+
+
+@access.rule(access.AGENCY_ADMIN, RULE)
+def officer(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    agency = agency_to_administer(request.user, code)
+    person = _person(agency, user_id)
+    held = selectors.roles_of(person, agency)
     roles = [{"value": v, "label": label, "held": v in held} for v, label in Role.choices]
     return render(
         request,
         "agencies/officer.html",
-        {"agency": agency, "person": person, "roles": roles, "is_self": person == request.user},
+        {
+            "agency": agency,
+            "person": person,
+            "roles": roles,
+            "holds_a_role": bool(held),
+            "has_second_factor": selectors.has_second_factor(person),
+            "is_self": person == request.user,
+            "history": selectors.officer_history(agency, person),
+            "role_labels": dict(Role.choices),
+        },
     )
 
 
@@ -93,22 +106,33 @@ def officer_add(request: HttpRequest, code: str) -> HttpResponse:
                     "agencies/officer_added.html",
                     {"agency": agency, "person": added.user, "link": link},
                 )
-            messages.success(
-                request,
-                _("%(name)s now holds these roles: %(roles)s")
-                % {"name": added.user, "roles": _role_labels(form.cleaned_data["roles"])},
-            )
+            words = {"name": added.user, "roles": _role_labels(added.granted)}
+            typed = form.cleaned_data["full_name"].strip()
+            if typed.casefold() != (added.user.full_name or "").strip().casefold():
+                text = _(
+                    "%(name)s already had an account, so the name you typed was not used. "
+                    "They now hold these roles: %(roles)s"
+                )
+            else:
+                text = _("%(name)s now holds these roles: %(roles)s")
+            messages.success(request, text % words)
             return redirect("agencies:officer", code=agency.code, user_id=added.user.pk)
-    return render(request, "agencies/officer_add.html", {"agency": agency, "form": form})
+    return render(
+        request,
+        "agencies/officer_add.html",
+        {"agency": agency, "form": form},
+        # A form kept from an ended session is shown on GET, as typed, with 200.
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
 
 
 @access.rule(access.AGENCY_ADMIN, RULE)
 @require_POST
 def role_grant(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
     agency = agency_to_administer(request.user, code)
-    person = selectors.officer_in(agency, user_id)
+    person = _person(agency, user_id)
     form = RoleForm(request.POST)
-    if person is None or not form.is_valid():
+    if not form.is_valid():
         raise Http404
     role = form.cleaned_data["role"]
     services.membership_grant(actor=request.user, user=person, agency=agency, role=role)
@@ -144,3 +168,40 @@ def role_revoke(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
             % {"name": membership.user, "role": Role(role).label},
         )
     return redirect("agencies:officer", code=agency.code, user_id=user_id)
+
+
+@access.rule(access.AGENCY_ADMIN, RULE + "; only for someone holding an active role there")
+@require_http_methods(["GET", "POST"])
+def second_factor_reset(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    """Confirm (GET), then remove (POST), an officer's authenticator app and recovery
+    codes, for an officer who lost them. The page says what follows; no script needed."""
+    agency = agency_to_administer(request.user, code)
+    person = _person(agency, user_id)
+    if not selectors.holds_role_in(agency, person):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.officer_second_factor_reset(actor=request.user, agency=agency, officer=person)
+        except ValidationError as exc:  # their own, or none set up: nothing changes
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The second factor of %(name)s has been reset. They must set up their "
+                    "authenticator app again the next time they sign in."
+                )
+                % {"name": person},
+            )
+        return redirect("agencies:officer", code=agency.code, user_id=person.pk)
+    return render(
+        request,
+        "agencies/second_factor_reset.html",
+        {
+            "agency": agency,
+            "person": person,
+            "is_self": person == request.user,
+            "has_second_factor": selectors.has_second_factor(person),
+        },
+    )

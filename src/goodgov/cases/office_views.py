@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import ChoiceField
+from django.forms import ChoiceField, Textarea
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from goodgov.accounts.services import person_register_at_counter
 from goodgov.agencies.selectors import agencies_of, roles_of
 from goodgov.cases import access, selectors, services
 from goodgov.cases.answers import answer_rows
-from goodgov.cases.models import Case
+from goodgov.cases.models import Case, State
 from goodgov.cases.step_forms import (
     ApproveForm,
     CounterFindForm,
@@ -41,6 +41,7 @@ from goodgov.core import access as rules
 from goodgov.core import kept_forms, national_id
 from goodgov.documents.selectors import evidence_by_item, evidence_of
 from goodgov.exchange.services import person_lookup_record, person_view_record
+from goodgov.ledger.selectors import events_for
 
 
 @rules.rule(rules.OFFICER, "cases of the officer's own agencies only")
@@ -53,6 +54,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         (s.code, s.name)
         for s in Service.objects.filter(agency__in=agencies).select_related("current")
     ]
+    for name, text in _filter_unknown().items():  # not Django's generic "valid choice"
+        form.fields[name].error_messages["invalid_choice"] = text
     filters: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()  # a bad value is shown as an error; the filters that are good still apply
@@ -79,6 +82,30 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _filter_unknown() -> dict[str, str]:
+    """What the queue says, per filter, of a value not in its list (an old bookmark, an
+    address typed by hand): the filter is left out and the others still apply."""
+    return {
+        "service": _("Select a service from the list"),
+        "state": _("Select a status from the list"),
+        "due": _("Select a due date from the list"),
+    }
+
+
+def decision_maker(case: Case) -> User | None:
+    """The officer who approved or refused ``case``, from its decision event in the ledger
+    (the case stores who handled it, not who decided); None while it is undecided."""
+    if case.state not in (State.APPROVED, State.REJECTED):
+        return None
+    event = (
+        events_for(case)
+        .filter(action__in=["case.approved", "case.rejected"])
+        .select_related("actor")
+        .last()
+    )
+    return event.actor if event is not None else None
+
+
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     roles = roles_of(request.user, case.agency)  # read once for the rules below
     allowed = access.allowed_transitions(request.user, case, roles)
@@ -103,6 +130,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "request_info_form": RequestInfoForm() if "request_info" in allowed else None,
         "approve_form": ApproveForm() if "approve" in allowed else None,
         "reject_form": RejectForm() if "reject" in allowed else None,
+        "decided_by": decision_maker(case),
     }
     context.update({k: v for k, v in forms.items() if context.get(k) is not None})
     return context
@@ -112,9 +140,15 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
 def case(request: HttpRequest, case_id: str) -> HttpResponse:
     found = access.case_for_officer(request.user, case_id)
     person_view_record(actor=request.user, case=found)  # person.viewed: on their data tracker
-    return render(
-        request, "cases/office/case.html", _case_context(request, found, **_kept(request, found))
-    )
+    kept = _kept(request, found)
+    context = _case_context(request, found, **kept)
+    for name, form in kept.items():
+        if context.get(name) is not form:  # a step the case no longer allows: say why
+            conflict = services.transition_conflict(found, STEP_FORMS[name][0].split(":")[1])
+            if conflict is not None:
+                messages.error(request, str(conflict.message))
+            context.update({"conflict": True, "not_sent": _typed(form)})
+    return render(request, "cases/office/case.html", context)
 
 
 #: The step forms of the case page: the form's name in the page, the view it is sent to.
@@ -146,29 +180,62 @@ def _step(
     """Run one workflow step; on bad input re-render the case page keeping what was typed.
 
     An officer without the step's role is refused (404) before the form is read, whatever
-    they typed; one with it whose case has moved on meanwhile is told so (``Conflict``)."""
+    they typed. One with it whose case has moved on meanwhile (decided by a colleague, say)
+    is told so (``Conflict``) before their input is judged, whether it is complete or not:
+    errors in a form for a step that can no longer be taken would help nobody."""
     found = access.case_for_officer(request.user, case_id)
     if not access.may_take_step(request.user, found, step):
         raise Http404
-    if form is None or form.is_valid():
+    conflict = services.transition_conflict(found, step)
+    if conflict is None and (form is None or form.is_valid()):
         try:
             run(found, form.cleaned_data if form is not None else {})
         except services.NotAllowed as exc:
             raise Http404 from exc
         except services.Conflict as exc:
-            messages.error(request, str(exc.message))
-            return redirect("office:case", case_id=found.uuid)
+            conflict = exc
+            found = access.case_for_officer(request.user, case_id)  # as it is now
         except services.CaseError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, done)
             return redirect("office:case", case_id=found.uuid)
+    if conflict is not None:
+        return _conflict(request, found, conflict, form_name, form)
     return render(
         request,
         "cases/office/case.html",
         _case_context(request, found, **{form_name: form}),
         status=400,
     )
+
+
+def _typed(form: Any) -> list[tuple[Any, str]]:
+    """The text an officer typed into a step's form (its text areas), as (label, text)."""
+    return [
+        (field.label, form.data.get(name, "").strip())
+        for name, field in form.fields.items()
+        if isinstance(field.widget, Textarea) and form.data.get(name, "").strip()
+    ]
+
+
+def _conflict(
+    request: HttpRequest, case: Case, conflict: Any, form_name: str, form: Any
+) -> HttpResponse:
+    """The case page as it is now, saying why the step was not taken (409). What the
+    officer typed stays: in the step's form if the page still shows it, else shown back
+    as text to copy, since nothing was sent."""
+    messages.error(request, str(conflict.message))
+    context = _case_context(request, case)
+    typed: list[tuple[Any, str]] = []
+    if form is not None:
+        if context.get(form_name) is not None:
+            form.errors.clear()  # judged against a step the case no longer allows
+            context[form_name] = form
+        else:
+            typed = _typed(form)
+    context.update({"conflict": True, "not_sent": typed})
+    return render(request, "cases/office/case.html", context, status=409)
 
 
 @require_POST
