@@ -139,6 +139,25 @@ def test_every_thai_entry_is_translated_and_none_is_fuzzy() -> None:
     assert fuzzy == []
 
 
+#: Words of the informal or personal register Thai agencies do not use to the public:
+#: คุณ as "you" (ท่าน), โปรด (กรุณา), ลงชื่อเข้าใช้ (เข้าสู่ระบบ), ดิฉัน/ผม as "I". คุณ in
+#: ขอบคุณ, คุณธรรม, คุณภาพ, คุณสมบัติ, คุณค่า and the like is another word.
+INFORMAL = re.compile(
+    r"(?<!ขอบ)คุณ(?!ธรรม|ภาพ|สมบัติ|ค่า|ลักษณะ|ประโยชน์|วุฒิ)|โปรด(?!เกล้า)|ลงชื่อเข้าใช้|ดิฉัน"
+    r"|(?<![ก-๙])ผม(?![ก-๙])"
+)
+
+
+def test_the_thai_catalogue_keeps_the_official_register() -> None:
+    # when
+    _, entries = parse_po(TH_PO)
+    # then
+    informal = [
+        (e.msgid, INFORMAL.findall(s)) for e in entries for s in e.msgstr if INFORMAL.search(s)
+    ]
+    assert informal == []
+
+
 def test_thai_plural_entries_have_exactly_one_form() -> None:
     # when
     _, entries = parse_po(TH_PO)
