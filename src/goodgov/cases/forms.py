@@ -141,7 +141,7 @@ def _in_sentence(label: str) -> str:
     return label
 
 
-def _params(label: str, noun: str = "") -> dict[str, str]:
+def message_params(label: str, noun: str = "") -> dict[str, str]:
     """``label`` as written, and ``thing``: what the question asks for inside a sentence,
     the definition's ``noun`` when it gives one (a label that is a question, "How do you
     want to be paid?", cannot stand in "Select the ..."), else the label."""
@@ -1037,7 +1037,7 @@ def _question_field(
 ) -> forms.Field:
     label = localized(ui.get("label")) or name
     hint = localized(ui.get("hint"))
-    params = _params(label, localized(ui.get("noun")))
+    params = message_params(label, localized(ui.get("noun")))
     kind = field_kind(prop, ui)
     common: dict[str, Any] = {"label": label, "required": required}
     required_message = {"required": _text(REQUIRED, params)}
@@ -1176,7 +1176,7 @@ def _evidence_field(item: dict[str, Any], *, required: bool, uploaded: bool) -> 
         "types": type_names(accept),
         "size": size_text(limit),
     }
-    params = _params(label)
+    params = message_params(label)
     return EvidenceFileField(
         key=item["key"],
         accept=accept,

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goodgov.accounts.models import User
@@ -168,6 +169,27 @@ def _kept(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {}
 
 
+#: Said after a decision when its applicant cannot read it online: a person registered at
+#: the counter with neither an email address nor a password gets the in-app message and
+#: the signed letter, but will not see them unless told.
+OFFLINE_NOTICE = {
+    "approve": gettext_lazy(
+        "The applicant has no email address and cannot sign in, so they will not see this "
+        "online: give them the signed decision at the counter or send it by post."
+    ),
+    "reject": gettext_lazy(
+        "The applicant has no email address and cannot sign in, so they will not see this "
+        "online: give them the signed decision, with its reasons, at the counter or send it "
+        "by post."
+    ),
+}
+
+
+def reachable_online(person: Any) -> bool:
+    """Whether a person can read their messages: by email, or by signing in."""
+    return bool(person.email) or person.has_usable_password()
+
+
 def _step(
     request: HttpRequest,
     case_id: str,
@@ -199,6 +221,8 @@ def _step(
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, done)
+            if step in OFFLINE_NOTICE and not reachable_online(found.applicant):
+                messages.warning(request, str(OFFLINE_NOTICE[step]))
             return redirect("office:case", case_id=found.uuid)
     if conflict is not None:
         return _conflict(request, found, conflict, form_name, form)

@@ -25,8 +25,8 @@ from goodgov.cases.forms import (
     AddressField,
     ApplicationForm,
     application_form,
+    message_params,
 )
-from goodgov.cases.forms import _params as form_params
 from goodgov.cases.models import Case, FetchedFact, State
 from goodgov.cases.step_forms import (
     AnswerForm,
@@ -280,13 +280,21 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
         except services.CaseError as exc:
             refused = exc
         else:
+            if counter:
+                messages.success(
+                    request,
+                    _(
+                        "Application submitted for the applicant. Give them its reference "
+                        "number: %(reference)s."
+                    )
+                    % {"reference": case.reference},
+                )
+                return redirect("office:case", case_id=case.uuid)
             messages.success(
                 request,
                 _("Application submitted. Your reference number is %(reference)s.")
                 % {"reference": case.reference},
             )
-            if counter:
-                return redirect("office:case", case_id=case.uuid)
             return redirect("cases:detail", case_id=case.uuid)
     return render(
         request,
@@ -385,7 +393,7 @@ def _answer_problem(edit_form: ApplicationForm, name: str, message: Any) -> str:
     if message is services.ANSWER_MISSING:
         if isinstance(field, AddressField):  # its own message names only the postcode
             ui = edit_form.definition["form"].get("ui", {}).get("fields", {}).get(name, {})
-            return str(REQUIRED) % form_params(str(field.label), localized(ui.get("noun")))
+            return str(REQUIRED) % message_params(str(field.label), localized(ui.get("noun")))
         return str(field.error_messages["required"])
     return _("%(question)s: %(problem)s") % {"question": field.label, "problem": message}
 
