@@ -67,6 +67,12 @@ def month_of(moment: ir.TimestampValue) -> ir.IntegerValue:
     return local.year().cast("int64") * 12 + local.month().cast("int64") - 1
 
 
+def latest_month(events: ir.Table) -> ir.IntegerValue:
+    """The month of the log's latest entry: of the latest instant, not the latest of every
+    entry's month (the same, as months follow time, without a month for each entry)."""
+    return month_of(events.at.max())
+
+
 def month_label(month: int) -> str:
     """``year * 12 + month - 1`` as ``YYYY-MM`` (Common Era)."""
     year, index = divmod(int(month), 12)
@@ -189,67 +195,65 @@ def _spans(events: ir.Table) -> ir.Table:
     the case's ``agency``, ``service`` and ``closed_month`` (decided or withdrawn; null
     while open).
 
-    Most cases have one span, from the month of their submission, on its due date. A case
-    asked for information under a service whose clock stops gets a new span from each
-    month whose end falls in a different state: waiting with the clock stopped (from the
-    request's month), or running again on the due date the answer moved (from the
-    answer's); of several such entries in one month, the last counts.
+    A case never asked for information has one span, from the month of its submission,
+    on its due date. A case asked has a first span up to the month of its first request
+    or answer, then a span from each month with one: waiting with the clock stopped
+    (after a request with ``clock_stopped``), or running on the due date in force (after
+    an answer, or a request under a service whose clock runs: the latest due date an
+    answer published, due dates only moving later, else the submission's); of several
+    in one month, the last counts. The requests and answers alone make these steps,
+    joined to every case once (most have none).
     """
     cases = _submissions(events)
-    marks = events.filter(events.action.isin(CLOSED) | _is_stop(events))
-    closing = marks.action.isin(CLOSED)
-    flags = marks.group_by("agency", "reference").aggregate(
-        closed_month=month_of(marks.at).min(where=closing),
-        stops=(~closing).any(),
+    closings = events.filter(events.action.isin(CLOSED))
+    closed = closings.group_by("agency", "reference").aggregate(
+        closed_month=month_of(closings.at).min()
     )
-    joined = cases.left_join(flags, ["agency", "reference"])
-    joined = joined.mutate(stops=joined.stops.fill_null(False))
-    plain = joined.filter(~joined.stops)
-    plain = plain.select(
-        "agency",
-        "service",
-        "closed_month",
-        start=plain.month,
-        end=ibis.literal(_NO_END, "int64"),
-        due_month=plain.due_month,
-        stopped=ibis.literal(False),
-    )
-    stopping = joined.filter(joined.stops).select(
-        "agency", "reference", case_service="service", case_closed="closed_month"
-    )
-    changes = events.filter(
-        events.action.isin(("case.submitted", "case.info_provided")) | _is_stop(events)
-    )
-    changes = changes.join(stopping, ["agency", "reference"])
-    changes = changes.select(
+    asked = events.filter(events.action.isin(("case.info_requested", "case.info_provided")))
+    asked = asked.select(
         "agency",
         "reference",
-        "case_service",
-        "case_closed",
         "index",
         "due",
-        month=month_of(changes.at),
-        stopped=changes.action == "case.info_requested",
+        month=month_of(asked.at),
+        stopped=_is_stop(asked),
     )
-    months = changes.group_by(
-        "agency", "reference", "case_service", "case_closed", "month"
-    ).aggregate(
-        stopped=changes.stopped.argmax(changes["index"]),
-        due=changes.due.max(),
+    months = asked.group_by("agency", "reference", "month").aggregate(
+        stopped=asked.stopped.argmax(asked["index"]), due=asked.due.max()
     )
     by_case = ibis.window(group_by=["agency", "reference"], order_by="month")
     so_far = ibis.cumulative_window(group_by=["agency", "reference"], order_by="month")
-    stopped_spans = months.select(
+    in_force = months.due.max().over(so_far)
+    steps = months.select(
         "agency",
-        service=months.case_service,
-        closed_month=months.case_closed,
-        start=months.month,
-        end=months.month.lead().over(by_case).fill_null(_NO_END),
-        # A due date only ever moves later: the one in force is the latest published.
-        due_month=month_of(months.due.max().over(so_far)),
-        stopped=months.stopped,
+        "reference",
+        step_start=months.month,
+        step_end=months.month.lead().over(by_case).fill_null(_NO_END),
+        step_due=month_of(in_force),  # null: the submission's
+        step_stopped=months.stopped,
     )
-    return plain.union(stopped_spans)
+    # Each asked case's first span, from its submission (start null) to its first step.
+    firsts = months.group_by("agency", "reference").aggregate(step_end=months.month.min())
+    firsts = firsts.select(
+        "agency",
+        "reference",
+        step_start=ibis.null("int64"),
+        step_end=firsts.step_end,
+        step_due=ibis.null("int64"),
+        step_stopped=ibis.literal(False),
+    )
+    joined = cases.left_join(closed, ["agency", "reference"]).left_join(
+        steps.union(firsts), ["agency", "reference"]
+    )
+    return joined.select(
+        "agency",
+        "service",
+        "closed_month",
+        start=joined.step_start.fill_null(joined.month),
+        end=joined.step_end.fill_null(_NO_END),
+        due_month=joined.step_due.fill_null(joined.due_month),
+        stopped=joined.step_stopped.fill_null(False),
+    )
 
 
 def month_end_base(events: ir.Table) -> ir.Table:
@@ -259,7 +263,7 @@ def month_end_base(events: ir.Table) -> ir.Table:
         "agency", "service", "start", "end", "due_month", "stopped", "closed_month"
     ).aggregate(cases=spans.count())
     cases = _submissions(events)
-    last_month = month_of(events.at).max()  # the month of the log's latest entry
+    last_month = latest_month(events)
     firsts = cases.group_by("agency", "service").aggregate(first=cases.month.min())
     calendar = firsts.select(
         "agency", "service", month=ibis.range(firsts.first, last_month).unnest()
@@ -331,7 +335,7 @@ def _costs(events: ir.Table) -> ir.Table:
 
 def cost_base(events: ir.Table) -> ir.Table:
     costs = _costs(events)
-    costs = costs.filter(costs.month <= month_of(events.at).max())  # none for future months
+    costs = costs.filter(costs.month <= latest_month(events))  # none for future months
     decisions = decided_base(events)
     counts = decisions.group_by(KEYS).aggregate(decided=decisions.count())
     joined = costs.left_join(counts, KEYS)
@@ -635,7 +639,7 @@ def monthly(events: ir.Table, measures: tuple[Measure, ...] = MEASURES) -> ir.Ta
             *[c for c in table.columns if c not in KEYS],
             *[c for c in part.columns if c not in KEYS],
         )
-    last_month = month_of(events.at).max()
+    last_month = latest_month(events)
     complete = table.month < last_month
     columns: dict[str, Any] = {}
     for measure in measures:
