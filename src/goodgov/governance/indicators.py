@@ -212,7 +212,7 @@ def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False
     agency and reference: ``agency``, ``action``, ``decided_us``, ``submitted_us``,
     ``due_us`` and ``sla_due_us`` (the due dates last published: the submission's, moved
     later by every wait for the applicant's answer under a service whose clock stops
-    meanwhile; see :func:`goodgov.performance.measures.latest_dues`), ``stopped_us`` (how
+    meanwhile; see :func:`goodgov.performance.measures.moved_dues`), ``stopped_us`` (how
     long the clock stood still: the last published due less the submission's, 0 when it
     never moved), ``channel``, ``legal_ground`` (refusals only), and ``with_document``:
     whether the agency issued a document of the same reference. With ``groups``, also the
@@ -245,12 +245,12 @@ def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False
             decided.reference == submitted.submitted_reference,
         ],
     )
-    dues = m.latest_dues(events)
+    dues = m.moved_dues(events)
     dues = dues.select(
         due_agency=dues.agency,
         due_reference=dues.reference,
-        latest_due_us=dues.due_us,
-        latest_sla_due_us=dues.sla_due_us,
+        moved_due_us=dues.due_us,
+        moved_sla_due_us=dues.sla_due_us,
     )
     joined = joined.left_join(
         dues, [joined.agency == dues.due_agency, joined.reference == dues.due_reference]
@@ -274,9 +274,9 @@ def decisions_relation(events: ir.Table, period: Period, *, groups: bool = False
         "legal_ground",
         "channel",
         "submitted_us",
-        due_us=joined.latest_due_us,
-        sla_due_us=joined.latest_sla_due_us,
-        stopped_us=(joined.latest_due_us - joined.due_us).coalesce(0),
+        due_us=joined.moved_due_us.coalesce(joined.due_us),
+        sla_due_us=joined.moved_sla_due_us.coalesce(joined.sla_due_us),
+        stopped_us=(joined.moved_due_us - joined.due_us).coalesce(0),
         with_document=joined.issued_reference.notnull(),
         **grouped,
     )
