@@ -59,6 +59,15 @@ def test_an_oversized_upload_to_a_public_form_gets_a_page_in_its_language(
     assert heading in response.content.decode()
 
 
+def test_the_page_gives_the_limits_as_the_upload_forms_do(settings: Any) -> None:
+    # given: the default limits (10 MiB a file), a request over the whole allowance
+    settings.GOODGOV_REQUEST_MAX_BYTES = 4096
+    # when
+    response = Client().post("/en/verify/", {"file": io.BytesIO(b"%PDF-1.7\n" + b"0" * 8000)})
+    # then: "10 MB", as the forms' hints and errors say, not "10.0 MB"
+    assert "Each file can be up to 10 MB," in response.content.decode()
+
+
 def test_a_request_within_the_limit_is_served(settings: Any) -> None:
     settings.GOODGOV_REQUEST_MAX_BYTES = 64 * 1024
     response = Client().post("/en/verify/", {"file": io.BytesIO(b"%PDF-1.7\n" + b"0" * 8000)})

@@ -56,12 +56,14 @@ class RequestSizeMiddleware:
             }
             response: HttpResponse = JsonResponse({"detail": message}, status=413)
         else:
+            from goodgov.documents.validation import size_text  # as the forms say it
+
             response = render(
                 request,
                 "web/error_413.html",
                 {
-                    "file_size": filesizeformat(settings.GOODGOV_UPLOAD_MAX_BYTES),
-                    "case_size": filesizeformat(settings.GOODGOV_CASE_UPLOAD_MAX_BYTES),
+                    "file_size": size_text(settings.GOODGOV_UPLOAD_MAX_BYTES),
+                    "case_size": size_text(settings.GOODGOV_CASE_UPLOAD_MAX_BYTES),
                 },
                 status=413,
             )
