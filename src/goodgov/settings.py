@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "goodgov.accounts.middleware.OfficerSecondFactorMiddleware",
+    # a page for a form's address opened by GET (Django's 405 has no body)
+    "goodgov.web.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "goodgov.urls"

@@ -24,6 +24,7 @@ from goodgov.ledger.models import Event
 from goodgov.ledger.services import commitment
 from tests.accounts.helpers import PASSWORD, SECRET, en
 from tests.agencies.conftest import sign_in
+from tests.conftest import login
 
 ACTORS = ["anonymous", "citizen_a", "clerk", "foreign_officer", "agency_admin"]
 
@@ -87,8 +88,8 @@ def test_resetting_an_officers_second_factor(
         assert event.public == {"agency": "TBNK", "officer": commitment(lost)}
         page = html.unescape(client.get(response["Location"]).content.decode())
         assert (
-            "The second factor of approver has been reset. They must set up their "
-            "authenticator app again the next time they sign in."
+            "The second factor of approver has been reset and they have been signed out. "
+            "They must set up their authenticator app again the next time they sign in."
         ) in page
         assert _factors(agency_admin) == ["totp"]  # the admin's own is untouched
     else:
@@ -111,6 +112,47 @@ def test_the_officer_must_set_up_the_app_again_at_next_sign_in(
 
     # then: no code is asked for; they are sent to set up an authenticator app
     assert signed_in.redirect_chain[-1][0] == en("mfa_activate_totp")
+
+
+def test_the_reset_ends_every_session_the_officer_has_open(
+    lost: User, agency_admin: User, agency: Agency, citizen_a: User
+) -> None:
+    # given: the officer signed in on two devices, an admin and a citizen on their own
+    devices = [sign_in(Client(), lost), sign_in(Client(), lost)]
+    admin = sign_in(Client(), agency_admin)
+    citizen = sign_in(Client(), citizen_a)
+    queue = en("office:queue")
+    assert [device.get(queue).status_code for device in devices] == [200, 200]
+
+    # when: the admin resets the officer's second factor through the page
+    admin.post(en("agencies:second_factor_reset", code="TBNK", user_id=lost.pk))
+
+    # then: both devices are signed out; nobody else is
+    for device in devices:
+        response = device.get(queue)
+        assert response.status_code == 302
+        assert response["Location"].startswith(en("account_login"))
+    assert admin.get(en("agencies:officer", code="TBNK", user_id=lost.pk)).status_code == 200
+    assert citizen.get(en("cases:mine")).status_code == 200
+    # their password still works, and leads them to set up an app again
+    signed_in = Client().post(
+        en("account_login"), {"login": lost.email, "password": PASSWORD}, follow=True
+    )
+    assert signed_in.redirect_chain[-1][0] == en("mfa_activate_totp")
+
+
+def test_a_refused_reset_ends_no_session(lost: User, agency_admin: User) -> None:
+    # given: the admin signed in; an officer with no second factor to reset, signed in
+    admin = sign_in(Client(), agency_admin)
+    Authenticator.objects.filter(user=lost).delete()
+    device = login(Client(), lost, totp=False)
+    device.get(en("office:queue"))  # sent to set up the app, but signed in
+    # when
+    admin.post(en("agencies:second_factor_reset", code="TBNK", user_id=lost.pk))
+    # then: still signed in (the set-up page answers, not the sign-in page)
+    response = device.get(en("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert User.objects.get(pk=lost.pk).session_generation == 0
 
 
 def test_an_admin_cannot_reset_their_own(agency_admin: User) -> None:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
 
+from tests.conftest import login
 from tests.web.html import Page
 
 
@@ -86,6 +87,52 @@ def test_unknown_url_answers_our_404_page(client: Client, db: Any) -> None:
     page = Page(response.content.decode())
     assert page.find_all("html")[0].attrs["lang"] == "th"
     assert len(page.find_all("h1")) == 1
+
+
+@pytest.mark.parametrize(
+    ("prefix", "language", "heading"),
+    [("", "th", "ไม่สามารถเปิดหน้านี้โดยตรงได้"), ("/en", "en", "This page cannot be opened directly")],
+)
+def test_opening_a_forms_address_answers_a_page_not_a_blank(
+    client: Client, citizen_a: Any, prefix: str, language: str, heading: str
+) -> None:
+    """A POST-only address opened by GET (a reload, a bookmark): 405 with a page in the
+    reader's language saying nothing changed, and the ``Allow`` header kept."""
+    # given: a form's address (POST only: keeping the session alive), opened by GET
+    login(client, citizen_a)
+
+    # when
+    response = client.get(f"{prefix}/session/alive/")
+
+    # then
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Language"] == language
+    page = Page(response.content.decode())
+    assert [h.text for h in page.find_all("h1")] == [heading]
+    assert page.find_all("html")[0].attrs["lang"] == language
+    assert client.get(f"{prefix}/cases/").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize(
+    ("accept", "detail"),
+    [
+        ("th", "ที่อยู่นี้ไม่รองรับคำขอแบบ DELETE รองรับเฉพาะ: GET, POST"),
+        ("en", "This address does not take DELETE. It takes: GET, POST."),
+    ],
+)
+def test_the_api_answers_405_in_json(
+    client: Client, citizen_a: Any, accept: str, detail: str
+) -> None:
+    # given
+    login(client, citizen_a)
+    # when: a method the API has no operation for
+    response = client.delete("/api/v1/cases", headers={"Accept-Language": accept})
+    # then: JSON, in the client's language, with the methods it takes
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": detail}
+    assert response["Allow"] == "GET, POST"
 
 
 @pytest.mark.parametrize("language", ["th", "en"])

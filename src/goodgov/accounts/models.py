@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.core import national_id
@@ -47,6 +50,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     fictional = models.BooleanField(
         default=False, help_text=_("Demo data: this person does not exist.")
     )
+    # Part of the session hash (below): raising it ends every session this person has
+    # open, as a password change does, and keeps their password
+    # (``accounts.services.user_end_sessions``).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -65,6 +72,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return str(self)
+
+    # Sessions: Django keeps an HMAC of the password in each session and ends the session
+    # when it no longer matches. The generation joins the password in it once raised, so
+    # that sessions opened before can be ended too; at 0 the hash is Django's own.
+    def _session_hash(self, secret: Any = None) -> str:
+        if not self.session_generation:
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
+        return salted_hmac(
+            "goodgov.accounts.User.session_hash",
+            f"{self.password}\x00{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
 
     # National ID: stored encrypted, looked up by keyed hash.
     def set_national_id(self, value: str) -> None:

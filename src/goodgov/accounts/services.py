@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
@@ -153,6 +154,19 @@ def user_set_notice_language(*, user: User, language: str) -> User:
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     return user
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User) -> None:
+    """End every session ``user`` has open, on any device: their next request finds them
+    signed out, as after a password change, and their password still works. Sessions
+    are ended through the session hash (``User.session_generation``), so none has to be
+    found: they may be in the database, the cache or signed cookies.
+
+    Not an event of its own: it is part of the act that calls it (a second-factor reset).
+    """
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
 
 
 @transaction.atomic

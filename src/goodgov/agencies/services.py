@@ -158,8 +158,8 @@ def officer_add(
 @transaction.atomic
 def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> int:
     """Remove ``officer``'s authenticator app (TOTP) and recovery codes, for an officer who
-    lost them; at their next sign-in they must set the app up again
-    (``accounts.middleware.OfficerSecondFactorMiddleware``). Records
+    lost them, and end every session they have open; at their next sign-in they must set
+    the app up again (``accounts.middleware.OfficerSecondFactorMiddleware``). Records
     ``officer.second_factor_reset`` and returns how many authenticators were removed;
     ``ValidationError`` and nothing recorded when there were none.
 
@@ -167,6 +167,8 @@ def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> 
     own: a stolen admin session could otherwise remove the factor that protects it.
     """
     from allauth.mfa.models import Authenticator
+
+    from goodgov.accounts.services import user_end_sessions
 
     if actor is not None and getattr(actor, "pk", None) == officer.pk:
         raise ValidationError(OWN_SECOND_FACTOR, code="own_second_factor")
@@ -178,6 +180,9 @@ def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> 
     ).delete()
     if not removed:
         raise ValidationError(NO_SECOND_FACTOR, code="no_second_factor")
+    # A session opened with the lost factor must not outlive it: whoever holds one
+    # could otherwise set up an app of their own in its place.
+    user_end_sessions(user=officer)
     ledger.record(
         actor=actor,
         action="officer.second_factor_reset",

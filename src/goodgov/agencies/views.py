@@ -189,8 +189,9 @@ def second_factor_reset(request: HttpRequest, code: str, user_id: int) -> HttpRe
             messages.success(
                 request,
                 _(
-                    "The second factor of %(name)s has been reset. They must set up their "
-                    "authenticator app again the next time they sign in."
+                    "The second factor of %(name)s has been reset and they have been signed "
+                    "out. They must set up their authenticator app again the next time they "
+                    "sign in."
                 )
                 % {"name": person},
             )
