@@ -213,8 +213,7 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], list[tuple[str, str]]]]
         [
             (
                 "workflow.transitions.0.role",
-                "'mayor' is not allowed here; use one of: officer, approver, counter, admin, "
-                "applicant",
+                "'mayor' is not allowed here; use one of: officer, approver, counter, applicant",
             )
         ],
     ),

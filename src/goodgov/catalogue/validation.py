@@ -709,6 +709,12 @@ def definition_problems(definition: Any, *, source: str) -> list[Problem]:
         _validator().iter_errors(definition), key=lambda e: list(map(str, e.absolute_path))
     )
     for error in errors:
+        if (
+            error.validator == "enum"
+            and error.instance == ADMIN
+            and list(error.absolute_path)[-1:] == ["role"]
+        ):
+            continue  # _step_problems says why an admin takes no step, and to whom to give it
         found.extend(_schema_problems(error))
     # Where the service's own schema already said what is wrong with a field of
     # form.schema (required: where), the meta-schema's view of it would say it again.
