@@ -189,3 +189,30 @@ def test_every_page_links_to_the_public_results(client, db) -> None:
     page = client.get("/en/").content.decode()
     assert 'href="/en/performance/"' in page
     assert 'href="/en/governance/"' in page
+
+
+@pytest.mark.parametrize(
+    ("person", "links"),
+    [
+        ("citizen_a", []),
+        ("clerk", ["Case queue"]),
+        ("counter_officer", ["Case queue"]),
+        ("approver", ["Case queue", "Issued documents"]),
+        ("agency_admin", ["Case queue", "Issued documents", "Officers"]),
+    ],
+)
+def test_the_header_offers_the_back_office_pages_each_role_can_use(
+    request: Any, person: str, links: list[str]
+) -> None:
+    """A link in the header leads somewhere its reader can use: the issued-documents page
+    lists only what they may revoke (approvers and admins), so a clerk is not sent to an
+    empty list."""
+    # given
+    client = login(Client(), request.getfixturevalue(person))
+
+    # when
+    page = Page(client.get("/en/").content.decode())
+
+    # then
+    back_office = {"Case queue", "Issued documents", "Officers"}
+    assert [a.text for a in page.find_all("a") if a.text in back_office] == links
