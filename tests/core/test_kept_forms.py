@@ -157,7 +157,9 @@ def test_files_chosen_are_named_as_not_kept(as_user, citizen_a, clerk, service_v
         en("cases:answer", case_id=case.uuid),
         {
             "response": "Lease attached.",
-            "document": SimpleUploadedFile("lease.pdf", b"%PDF-1.4 lease", "application/pdf"),
+            "document": SimpleUploadedFile(
+                "lease.pdf", b"%PDF-1.4 lease\n%%EOF\n", "application/pdf"
+            ),
         },
     )
 

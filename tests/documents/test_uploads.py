@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from goodgov.cases import services as cases
@@ -98,6 +99,75 @@ def test_pdf_is_stored_as_uploaded(draft: Any, citizen_a: Any) -> None:
     assert evidence.file.open("rb").read() == pdf
 
 
+@pytest.fixture(scope="module")
+def real_pdf() -> bytes:
+    """A one-page PDF as WeasyPrint writes it (the platform's own documents)."""
+    import weasyprint
+
+    return bytes(weasyprint.HTML(string="<p>โฉนดที่ดินเลขที่ 1234</p>").write_pdf())
+
+
+def _locked(pdf: bytes, *, user_password: str) -> bytes:
+    """``pdf`` encrypted: opened only with ``user_password`` (none: restrictions only)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+    writer.encrypt("owner-secret", user_password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _refusal(data: bytes) -> tuple[str | None, str]:
+    """The refusal's code and English message; (None, "") when the file is accepted."""
+    try:
+        check_upload(SimpleUploadedFile("scan.pdf", data, "application/pdf"), accept=ACCEPT)
+    except ValidationError as exc:
+        with translation.override("en"):
+            return exc.code, exc.messages[0]
+    return None, ""
+
+
+def test_a_whole_pdf_is_accepted_and_one_cut_short_is_refused(real_pdf: bytes) -> None:
+    # given: the same file whole, and stopped half-way (an upload or download that broke)
+    whole, cut = real_pdf, real_pdf[: len(real_pdf) // 2]
+    # when / then
+    assert _refusal(whole) == (None, "")
+    assert _refusal(cut) == (
+        "damaged",
+        "The file is damaged or incomplete. Save or scan it again and upload it",
+    )
+
+
+def test_a_page_that_only_starts_like_a_pdf_is_refused() -> None:
+    # given: an HTML page with a PDF's first five bytes
+    page = b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n"
+    # when / then
+    assert _refusal(page)[0] == "damaged"
+
+
+def test_a_pdf_locked_with_a_password_is_refused_one_with_restrictions_only_is_not(
+    real_pdf: bytes,
+) -> None:
+    # given: one that asks for a password to open; one that opens but may not be copied
+    locked = _locked(real_pdf, user_password="1234")
+    restricted = _locked(real_pdf, user_password="")
+    # when / then: the officer could not open the first
+    assert _refusal(locked) == (
+        "locked",
+        "The PDF is protected by a password. Save a copy without a password and upload it",
+    )
+    assert _refusal(restricted) == (None, "")
+
+
+def test_a_complete_pdf_the_reader_cannot_parse_is_accepted() -> None:
+    # given: no cross-reference table (viewers rebuild one); it ends as a PDF does
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    # when / then
+    assert _refusal(pdf) == (None, "")
+
+
 def test_evidence_is_stored_under_its_content_hash_not_its_name(draft: Any, citizen_a: Any):
     # given
     pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -141,7 +211,7 @@ def test_total_per_case_is_limited_and_a_replaced_file_does_not_count(
 ) -> None:
     # given
     settings.GOODGOV_CASE_UPLOAD_MAX_BYTES = 300
-    pdf = b"%PDF-1.4\n" + b"0" * 200
+    pdf = b"%PDF-1.4\n" + b"0" * 194 + b"%%EOF\n"
     attach(draft, citizen_a, pdf, "application/pdf")
     # when: replacing the same item with a file of the same size is fine
     attach(draft, citizen_a, pdf, "application/pdf")
@@ -209,8 +279,8 @@ def fake_clamd(tmp_path: Path, settings: Any) -> Any:
 
 
 def test_the_scanner_hook_refuses_what_clamd_flags(fake_clamd: Any) -> None:
-    infected = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + EICAR, "application/pdf")
-    clean = SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean", "application/pdf")
+    infected = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n", "application/pdf")
+    clean = SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean\n%%EOF\n", "application/pdf")
     with pytest.raises(ValidationError) as error:
         check_upload(infected, accept=ACCEPT)
     assert error.value.code == "virus"
@@ -221,7 +291,7 @@ def test_a_configured_scanner_that_does_not_answer_refuses_the_upload(
     settings: Any, tmp_path: Path
 ) -> None:
     settings.GOODGOV_CLAMD_SOCKET = str(tmp_path / "nobody-listens.sock")
-    upload = SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean", "application/pdf")
+    upload = SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean\n%%EOF\n", "application/pdf")
     with pytest.raises(ValidationError) as error:
         check_upload(upload, accept=ACCEPT)
     assert error.value.code == "scanner"
@@ -230,7 +300,7 @@ def test_a_configured_scanner_that_does_not_answer_refuses_the_upload(
 def test_the_scanner_is_off_by_default(settings: Any) -> None:
     assert not getattr(settings, "GOODGOV_CLAMD_SOCKET", None)
     assert not os.environ.get("GOODGOV_CLAMD_SOCKET")
-    infected = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + EICAR, "application/pdf")
+    infected = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n", "application/pdf")
     assert check_upload(infected, accept=ACCEPT) == "application/pdf"
 
 
@@ -250,7 +320,9 @@ def test_real_clamd_finds_eicar(settings: Any) -> None:
 
     settings.GOODGOV_CLAMD_SOCKET = next(p for p in CLAMD_SOCKETS if Path(p).exists())
     found = scanning.scan(SimpleUploadedFile("eicar.com", EICAR, "application/octet-stream"))
-    clean = scanning.scan(SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean", "application/pdf"))
+    clean = scanning.scan(
+        SimpleUploadedFile("y.pdf", b"%PDF-1.4\nclean\n%%EOF\n", "application/pdf")
+    )
     assert found is not None and "eicar" in found.lower()
     assert clean is None
 

@@ -15,7 +15,7 @@ information, citizen answers, officer approves, citizen sees the decision)::
                             citizen_a, approver, tmp_path):
         # given: a published service, a citizen and an approving officer
         upload = tmp_path / "plan.pdf"
-        upload.write_bytes(b"%PDF-1.4 ...")  # a small real PDF
+        upload.write_bytes(b"%PDF-1.4 ...\n%%EOF\n")  # a small real PDF
 
         # when: the citizen applies
         sign_in(page, citizen_a)
