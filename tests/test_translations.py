@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.test import Client
+from django.utils import translation
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
 TH_PO = LOCALE / "th" / "LC_MESSAGES" / "django.po"
@@ -320,3 +321,53 @@ def test_password_rules_on_the_thai_sign_up_page_are_in_thai(client: Client, db:
     assert "รหัสผ่านนี้ใช้กันทั่วไปเกินไป" in html
     assert "รหัสผ่านนี้เป็นตัวเลขล้วน" in html
     assert "This password is" not in html
+
+
+def test_every_message_we_take_from_django_reads_in_thai(db: Any) -> None:
+    """``core.upstream_messages`` lists Django's messages that reach our pages without a
+    message of our own; each must read in Thai on a Thai page (Django's Thai catalogue
+    lacks some, and words others as "ฟิลด์นี้จำเป็น")."""
+    from goodgov.core import upstream_messages
+
+    # given
+    msgids = [
+        str(message)
+        for group in (
+            upstream_messages.PASSWORD_VALIDATION,
+            upstream_messages.LENGTH,
+            upstream_messages.FIELDS,
+        )
+        for message in group
+        if isinstance(message, str)
+    ]
+    th_entries = {e.msgid: e for e in parse_po(TH_PO)[1]}
+
+    # when
+    with translation.override("th"):
+        thai = {msgid: translation.gettext(msgid) for msgid in msgids}
+
+    # then: ours, and Thai
+    assert [m for m in msgids if m not in th_entries] == []
+    assert [
+        m
+        for m, t in thai.items()
+        if t != th_entries[m].msgstr[0] or not re.search("[\u0e00-\u0e7f]", t)
+    ] == []
+
+
+def test_a_django_field_message_on_a_thai_form_reads_in_thai(client: Client, db: Any) -> None:
+    # when: the Thai sign-up page, a name with a NUL in it (Django's own validator)
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "full_name": "นางสาว\x00ทดลอง",
+            "email": "thai.null@example.test",
+            "password1": "a long unusual passphrase",
+            "password2": "a long unusual passphrase",
+        },
+    )
+
+    # then
+    html = response.content.decode()
+    assert "Null characters" not in html
+    assert "อักขระว่าง (Null)" in html or "อักขระควบคุม" in html

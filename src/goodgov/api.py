@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -36,6 +37,15 @@ NINJA_CSRF_FAILED = "CSRF check Failed"
 #: What ninja raises, as ``HttpError(400, ...)``, for a body it cannot parse
 #: (ninja/params/models.py; with " (the parser's error)" after it under DEBUG).
 NINJA_BODY_UNPARSED = "Cannot parse request body"
+
+
+#: What a field of the wrong kind must be, by the type of pydantic's error (strict or not).
+WRONG_KIND = {
+    "bool_type": gettext_lazy("This field must be true or false"),
+    "bool_parsing": gettext_lazy("This field must be true or false"),
+    "string_type": gettext_lazy("This field must be text"),
+    "dict_type": gettext_lazy("This field must be a JSON object of named values"),
+}
 
 
 def request_language(request: HttpRequest) -> str:
@@ -105,6 +115,8 @@ def request_not_valid(request: HttpRequest, exc: ValidationError) -> HttpRespons
                 message = _("This field is required")
             elif kind.startswith("json"):
                 message = _("The request body is not valid JSON")
+            elif kind in WRONG_KIND:
+                message = str(WRONG_KIND[kind])
             else:
                 message = _("This value is not valid here")
             errors.append({"field": ".".join(location) or "body", "message": message})

@@ -63,6 +63,28 @@ def test_sign_in_with_neither_email_nor_phone_says_so_in_english(
     assert _session_user(client) is None
 
 
+@pytest.mark.parametrize("typed", ["somchai", "a" * 10_000, "somchai@", "081 234"])
+def test_neither_email_nor_phone_is_an_error_on_the_field_linked_from_the_summary(
+    client: Client, citizen_a: User, typed: str
+) -> None:
+    # when
+    response = client.post(en("account_login"), {"login": typed, "password": PASSWORD})
+
+    # then: the summary links to the field, which carries the message and what was typed
+    html = response.content.decode()
+    assert f'<a href="#id_login">{NOT_EMAIL_OR_PHONE}</a>' in _error_summary(html)
+    assert (
+        f'id="id_login_error"><span class="govuk-visually-hidden">Error:</span> '
+        f"{NOT_EMAIL_OR_PHONE}</p>"
+    ) in html
+    assert (
+        'aria-describedby="id_login_error" id="id_login" class="govuk-input govuk-input--error"'
+        in html
+    )
+    assert f'value="{typed}"' in html
+    assert _session_user(client) is None
+
+
 def test_sign_in_with_neither_email_nor_phone_never_speaks_of_a_username_in_thai(
     client: Client, citizen_a: User
 ) -> None:

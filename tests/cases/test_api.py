@@ -60,7 +60,7 @@ def test_bad_answers_get_a_message_each_and_leave_nothing_behind(citizen_a, serv
     assert errors == {
         "answers.shop_name": "Answer this question",
         "answers.opening_date": "Answer this question",
-        "answers.seats": "This answer is not in the form the service needs",
+        "answers.seats": "Enter the number of seats as a whole number, like 20",
         "answers.colour": "This service does not ask this question",
     }
     assert not Case.objects.exists()

@@ -102,7 +102,41 @@ def test_an_empty_look_up_says_so_in_english_on_the_english_page(
     # then
     html = response.content.decode()
     assert response.status_code == 400
-    assert '<a href="#id_national_id">This field is required.</a>' in html
+    assert '<a href="#id_national_id">Enter the person&#x27;s national ID number</a>' in html
+
+
+def test_a_national_id_typed_in_thai_digits_finds_the_person(
+    as_user, counter_officer, citizen_b, service_version
+):
+    client = as_user(counter_officer)
+    # when: 3-1006-00445-78-3 in Thai digits, as printed on some documents
+    response = find(client, "๓-๑๐๐๖-๐๐๔๔๕-๗๘-๓")
+    # then
+    assert response.status_code == 302
+    assert client.session[office_views.COUNTER_PERSON] == citizen_b.pk
+
+
+def test_registering_with_a_phone_number_someone_has_says_so_in_plain_words(
+    as_user, counter_officer, citizen_a, service_version
+):
+    # given: citizen A's phone number
+    citizen_a.phone = "+66812345678"
+    citizen_a.save(update_fields=["phone"])
+    client = as_user(counter_officer)
+    find(client, NEW_PERSON_ID)
+    # when: someone new is registered with it, typed another way
+    with translation.override("en"):
+        response = client.post(
+            reverse("office:counter"),
+            {"step": "register", "full_name": "นายมานะ", "phone": "081-234-5678"},
+        )
+    # then: the message names the field, in the platform's words; nothing is registered
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_phone">An account with this phone number already exists.</a>' in html
+    assert "User with this" not in html
+    assert 'value="081-234-5678"' in html and 'value="นายมานะ"' in html
+    assert user_by_national_id(NEW_PERSON_ID) is None
 
 
 def test_counter_officer_registers_a_person_without_email_or_phone_and_files_for_them(

@@ -269,7 +269,7 @@ def test_an_answer_the_service_does_not_accept_is_named_and_linked(
     # then
     links = error_links(Page(response.content.decode()))
     assert links[0] == (
-        "Number of floors: This answer is not in the form the service needs",
+        "Number of floors must be between 1 and 50",
         f"/en/cases/{draft.uuid}/edit/#id_floors",
     )
 

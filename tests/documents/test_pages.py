@@ -303,6 +303,28 @@ def test_revoking_needs_a_reason_and_happens_once(as_user: Any, issued: Any, app
     assert Event.objects.filter(action="document.revoked").count() == 1
 
 
+def test_a_second_revocation_sent_meanwhile_is_told_so_and_keeps_its_reason(
+    as_user: Any, issued: Any, approver: Any, agency_admin: Any
+) -> None:
+    # given: both opened the page; the approver revoked first
+    admin = as_user(agency_admin)
+    assert admin.get("/en" + revoke_url(issued)).status_code == 200
+    document_revoke(actor=approver, document=issued, reason="ออกผิดราย")
+
+    # when: the admin sends theirs
+    response = admin.post("/en" + revoke_url(issued), {"reason": "เหตุผลของผู้ดูแล"})
+
+    # then: 409, said at the top; the revocation that stands; the typed reason shown back
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "This document has already been revoked. Nothing was changed." in html
+    assert "Reason: ออกผิดราย" in html
+    assert "What you typed has not been sent" in html and "เหตุผลของผู้ดูแล" in html
+    issued.refresh_from_db()
+    assert issued.revoked_reason == "ออกผิดราย" and issued.revoked_by == approver
+    assert Event.objects.filter(action="document.revoked").count() == 1
+
+
 def test_office_list_shows_only_own_agency_documents(
     as_user: Any, issued: Any, approver: Any, foreign_officer: Any
 ) -> None:

@@ -107,6 +107,56 @@ def test_a_wrong_amount_is_an_error_that_keeps_what_was_typed(
     assert cost_events() == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [("125,000.50", "125000.50"), ("๑๒๕๐๐๐", "125000.00"), ("1 250", "1250.00")],
+)
+def test_an_amount_is_read_as_people_write_it(
+    agency_admin: Any, service_version: Any, as_user: Any, typed: str, recorded: str
+):
+    # when
+    response = as_user(agency_admin).post(
+        URL, {"service": "test-permit", "fiscal_year": "2569", "month": "", "amount": typed}
+    )
+    # then
+    assert response.status_code == 302
+    assert [e["amount"] for e in cost_events()] == [recorded]
+
+
+@pytest.mark.parametrize("typed", ["1e5", "NaN", "Infinity", "1,00", "12,34,567", "1.2.3"])
+def test_an_amount_nobody_writes_is_refused(
+    agency_admin: Any, service_version: Any, as_user: Any, typed: str
+):
+    # when
+    response = as_user(agency_admin).post(
+        URL, {"service": "test-permit", "fiscal_year": "2569", "month": "", "amount": typed}
+    )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_amount">Enter the cost in baht, for example 125000.50.</a>' in html
+    assert cost_events() == []
+
+
+@pytest.mark.parametrize("year", ["2026", "2800"])
+def test_a_year_outside_the_buddhist_era_says_which_era(
+    agency_admin: Any, service_version: Any, as_user: Any, year: str
+):
+    # when: a Common Era year, most likely
+    response = as_user(agency_admin).post(
+        URL, {"service": "test-permit", "fiscal_year": year, "month": "", "amount": "100"}
+    )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        '<a href="#id_fiscal_year">Enter the fiscal year in the Buddhist era, from 2543 to '
+        "2743, for example 2570.</a>"
+    ) in html
+    assert f'value="{year}"' in html
+    assert cost_events() == []
+
+
 def test_a_service_of_another_agency_cannot_be_chosen(
     agency_admin: Any, service_version: Any, other_agency: Any, definition: Any, as_user: Any
 ):

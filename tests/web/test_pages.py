@@ -77,6 +77,19 @@ def test_language_switch_goes_to_the_same_page_in_either_direction(
     assert client.get(landing)["Content-Language"] == language
 
 
+@pytest.mark.parametrize("language", ["fr", "", "xx"])
+def test_a_language_the_site_does_not_speak_is_refused_and_changes_nothing(
+    client: Client, db: Any, language: str
+) -> None:
+    # when: a crafted switch (Django has a French catalogue; the site has no /fr/ pages)
+    switched = client.post("/i18n/setlang/", {"language": language, "next": "/privacy/"})
+    # then: our 400 page, no language cookie, Thai still spoken
+    assert switched.status_code == 400
+    assert "web/error_400.html" in [t.name for t in switched.templates]
+    assert "django_language" not in switched.cookies
+    assert client.get("/privacy/")["Content-Language"] == "th"
+
+
 def test_unknown_url_answers_our_404_page(client: Client, db: Any) -> None:
     # given / when
     response = client.get("/no-such-page/")
@@ -117,8 +130,8 @@ def test_opening_a_forms_address_answers_a_page_not_a_blank(
 @pytest.mark.parametrize(
     ("accept", "detail"),
     [
-        ("th", "ที่อยู่นี้ไม่รองรับคำขอแบบ DELETE รองรับเฉพาะ: GET, POST"),
-        ("en", "This address does not take DELETE. It takes: GET, POST."),
+        ("th", "ที่อยู่นี้ไม่รองรับคำขอแบบ DELETE รองรับเฉพาะ: {allowed}"),
+        ("en", "This address does not take DELETE. It takes: {allowed}."),
     ],
 )
 def test_the_api_answers_405_in_json(
@@ -131,8 +144,8 @@ def test_the_api_answers_405_in_json(
     # then: JSON, in the client's language, with the methods it takes
     assert response.status_code == 405
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": detail}
-    assert response["Allow"] == "GET, POST"
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
+    assert response.json() == {"detail": detail.format(allowed=response["Allow"])}
 
 
 @pytest.mark.parametrize("language", ["th", "en"])
@@ -216,3 +229,29 @@ def test_the_header_offers_the_back_office_pages_each_role_can_use(
     # then
     back_office = {"Case queue", "Issued documents", "Officers"}
     assert [a.text for a in page.find_all("a") if a.text in back_office] == links
+
+
+def test_the_start_page_and_the_form_have_titles_of_their_own(
+    citizen_a: Any, service_version: Any
+) -> None:
+    """WCAG 2.4.2: the service page, the page before starting and the form each say
+    what they are in the title, not only the service's name."""
+    from goodgov.cases import services as cases
+
+    # given
+    client = login(Client(), citizen_a)
+    draft = cases.case_start(actor=citizen_a, applicant=citizen_a, service=service_version.service)
+    name = service_version.definition["name"]["en"]
+
+    # when
+    titles = [
+        Page(client.get(url).content.decode()).find_all("title")[0].text.split(" \u2013 ")[0]
+        for url in (
+            f"/en/services/{service_version.service.code}/",
+            f"/en/cases/start/{service_version.service.code}/",
+            f"/en/cases/{draft.uuid}/edit/",
+        )
+    ]
+
+    # then
+    assert titles == [name, f"Before you start: {name}", f"Your application: {name}"]

@@ -21,11 +21,14 @@ from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.accounts import phone as phones
 from goodgov.accounts import selectors, services
+from goodgov.accounts.adapter import NOT_EMAIL_OR_PHONE
 
 # Error messages that say which field and what to do (GOV.UK style), instead of Django's
 # "This field is required." under every field.
@@ -115,9 +118,18 @@ class LoginForm(AllauthLoginForm):
     def clean_login(self) -> str:
         """What was typed; a phone number in any form sign-up accepts (Thai digits,
         spaces, dashes, +66) becomes its E.164, as sign-up stores it. Every way of typing
-        one number then finds, and counts failed sign-ins against, the same account."""
+        one number then finds, and counts failed sign-ins against, the same account.
+        Neither an email address nor a phone number: an error on this field."""
         typed = str(super().clean_login())
-        return phones.normalise(typed) if phones.is_valid(typed) else typed
+        if phones.is_valid(typed):
+            return phones.normalise(typed)
+        try:
+            validate_email(typed)
+        except ValidationError:
+            # The platform has no usernames: say so at the field, before any account is
+            # looked up (a wrong password stays a message about the sign-in as a whole).
+            raise ValidationError(NOT_EMAIL_OR_PHONE, code="not_email_or_phone") from None
+        return typed
 
 
 class SignupForm(AllauthSignupForm):

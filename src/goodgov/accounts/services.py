@@ -28,6 +28,7 @@ NATIONAL_ID_TAKEN = _(
 )
 EMAIL_OR_PHONE_REQUIRED = _("Enter an email address or a mobile phone number")
 PHONE_TAKEN = _("An account with this phone number already exists.")
+EMAIL_TAKEN = _("An account with this email address already exists.")
 NOTICE_LANGUAGE_UNKNOWN = _("Choose Thai or English for your messages and emails")
 
 
@@ -74,6 +75,12 @@ def user_register(
             errors["phone"] = exc.error_list
     if contact_required and not email and not phone:
         errors["email"] = [ValidationError(EMAIL_OR_PHONE_REQUIRED, code="required")]
+    # Said here, in our words, rather than by ``full_clean``'s "User with this ... already
+    # exists" (the database's unique constraints still stand behind it).
+    if phone_e164 and User.objects.filter(phone=phone_e164).exists():
+        errors["phone"] = [ValidationError(PHONE_TAKEN, code="taken")]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [ValidationError(EMAIL_TAKEN, code="taken")]
     digits = None
     if national_id:
         try:

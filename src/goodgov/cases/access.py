@@ -47,11 +47,34 @@ def case_for_applicant(user: Any, case_id: UUID | str) -> Case:
     raise Http404
 
 
+class NoLongerDraft(Exception):
+    """The person's own application, which is no longer a draft (submitted meanwhile, from
+    this window or another): they may be told so, since it is theirs, rather than "not
+    found". ``counter``: the one asking is the counter officer who filed it."""
+
+    def __init__(self, case: Case, *, counter: bool) -> None:
+        super().__init__(str(case.uuid))
+        self.case = case
+        self.counter = counter
+
+
 def case_for_editing(user: Any, case_id: UUID | str) -> Case:
-    case = case_for_applicant(user, case_id)
-    if case.state != State.DRAFT:
+    """A draft, for its applicant or the counter officer filing it; 404 for anyone else.
+
+    Raises :class:`NoLongerDraft` when the case is no longer a draft and is the applicant's
+    own, or was filed at the counter by this officer (who still holds the counter role):
+    only those already know it exists."""
+    case = _get(case_id)
+    pk = getattr(user, "pk", None)
+    if case.state == State.DRAFT:
+        if case.applicant_id == pk or is_counter_filer(user, case):
+            return case
         raise Http404
-    return case
+    if case.applicant_id == pk:
+        raise NoLongerDraft(case, counter=False)
+    if is_counter_filer(user, case):
+        raise NoLongerDraft(case, counter=True)
+    raise Http404
 
 
 def case_for_officer(user: Any, case_id: UUID | str) -> Case:

@@ -2,7 +2,9 @@
 
 Auth: the session cookie with CSRF (``django_auth``). Other people's cases answer 404.
 Bad input answers 400 ``{"message", "field", "errors": [{"field", "message"}]}``, every
-message in the client's language; a fault in the answers is named ``answers.<name>``.
+message in the client's language; a fault in the answers is named ``answers.<name>``, with
+the rule it breaks in the application form's words ("Number of copies must be between 1
+and 5"). ``declaration`` is true or false, nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import StrictBool
 
 from goodgov.cases import access, selectors, services
 from goodgov.cases.models import Case
@@ -51,7 +54,8 @@ class CaseOut(Schema):
 class SubmitIn(Schema):
     service: str
     answers: dict[str, Any]
-    declaration: bool
+    #: true or false only: "yes", 1 or "false" is refused, never read as a declaration
+    declaration: StrictBool
 
 
 class FieldErrorOut(Schema):

@@ -27,7 +27,6 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import EmailValidator
 from django.forms.utils import ErrorDict
-from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +41,7 @@ from goodgov.cases.answers import (
 from goodgov.catalogue.models import ServiceVersion, localized
 from goodgov.catalogue.validation import WIDGET_TYPES
 from goodgov.core import national_id, thai
+from goodgov.core.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from goodgov.core.thai_address import (
     ascii_digits,
     clean_postcode,
@@ -77,6 +77,8 @@ NUMBER_COMMAS = _(
     "Enter the %(thing)s as a number, with a full stop before any decimals and commas only "
     "between thousands, like 1,250.50"
 )
+WHOLE_NUMBER_DIGITS = _("Enter the %(thing)s as a whole number with at most %(limit)s digits")
+NUMBER_DIGITS = _("Enter the %(thing)s as a number with at most %(limit)s digits")
 BETWEEN = _("%(label)s must be between %(min)s and %(max)s")
 AT_LEAST = _("%(label)s must be %(min)s or more")
 AT_MOST = _("%(label)s must be %(max)s or less")
@@ -112,6 +114,10 @@ FILE_NAME_TOO_LONG = _("The file name must be %(limit)s characters or fewer")
 SCHEMA_TYPES = WIDGET_TYPES
 PART_NAMES = {"day": _("day"), "month": _("month"), "year": _("year")}
 ADDRESS_LINE_MAX = 250
+# The digits a number may have: as many as a float (the stored answer, in JSON) keeps
+# exactly, so that what is stored and shown back is the number typed, never a rounded
+# one (99999.99999999999999999 is 100000.0 as a float, and 0.000...01 is 0.0).
+NUMBER_MAX_DIGITS = 15
 EXAMPLE_DATE = dt.date(2026, 11, 24)
 # The years a date may have, Buddhist era 2400 to 2700 (Common Era 1857 to 2157): a year
 # outside them is a typo ("0069" for 2569) and is refused, never stored as the year 69.
@@ -155,6 +161,32 @@ def _text(message: Any, params: dict[str, Any]) -> str:
 
 def _add_class(attrs: dict[str, Any], css: str) -> None:
     attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+
+
+def _refuse_control_characters(value: Any, parts: Collection[str] = ()) -> None:
+    """The shared rule (``core.text``) on what was typed, before it is read or tidied:
+    tidying would hide some of them (a vertical tab is white space) and keep others."""
+    if has_control_characters(value):
+        params = {"parts": tuple(parts)} if parts else None
+        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters", params=params)
+
+
+def _digits(number: Decimal) -> int:
+    """The digits of ``number`` as written without padding: those of its whole part (no
+    leading zeros) and of its decimals up to the last that is not 0. ``12.50`` has 3,
+    ``0.05`` has 2, ``100000`` has 6."""
+    _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity: never read from text here
+        return NUMBER_MAX_DIGITS + 1
+    end = len(digits)
+    while end > 1 and digits[end - 1] == 0 and exponent < 0:  # zeros after the last decimal
+        end -= 1
+        exponent += 1
+    start = 0
+    while start < end - 1 and digits[start] == 0:  # leading zeros
+        start += 1
+    count = end - start
+    return count + exponent if exponent >= 0 else max(count, -exponent)
 
 
 # ---------------------------------------------------------------------------- widgets
@@ -454,19 +486,28 @@ class AnswerMixin:
         return answer
 
 
-class TextField(AnswerMixin, forms.CharField):
+class PlainTextMixin:
+    """Refuses control characters in what was typed, with the shared message, before the
+    field reads it (and so before Django's own "Null characters are not allowed.")."""
+
+    def to_python(self, value: Any) -> Any:
+        _refuse_control_characters(value)
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class TextField(PlainTextMixin, AnswerMixin, forms.CharField):
     pass
 
 
-class TextareaField(AnswerMixin, forms.CharField):
+class TextareaField(PlainTextMixin, AnswerMixin, forms.CharField):
     kind = "textarea"
 
 
-class EmailField(AnswerMixin, forms.EmailField):
+class EmailField(PlainTextMixin, AnswerMixin, forms.EmailField):
     kind = "email"
 
 
-class PhoneField(AnswerMixin, forms.CharField):
+class PhoneField(PlainTextMixin, AnswerMixin, forms.CharField):
     """A Thai mobile (06/08/09, 10 digits) or landline (02 to 07, 9 digits), stored as E.164."""
 
     kind = "phone"
@@ -488,7 +529,7 @@ class PhoneField(AnswerMixin, forms.CharField):
         return format_phone(str(answer))
 
 
-class NationalIDField(AnswerMixin, forms.CharField):
+class NationalIDField(PlainTextMixin, AnswerMixin, forms.CharField):
     kind = "national_id"
 
     def to_python(self, value: Any) -> str:
@@ -511,6 +552,8 @@ class NumberField(AnswerMixin, forms.Field):
     Thai or Arabic digits, a sign, a full stop before decimals, spaces around the number,
     and commas only where they group thousands (``1,250``, ``12,500.5``). Anything else,
     such as ``12,50``, ``1,2,3`` or ``2 0``, is refused rather than read as another number.
+    So is a number with more than ``NUMBER_MAX_DIGITS`` digits, after the question's own
+    range (a whole number of 5,000 digits is "between 0 and 5000", not a crash).
     """
 
     kind = "number"
@@ -530,6 +573,7 @@ class NumberField(AnswerMixin, forms.Field):
             return value
         if isinstance(value, float):
             return Decimal(str(value))
+        _refuse_control_characters(value)
         text = ascii_digits(str(value)).strip()
         if not text:
             return None
@@ -543,12 +587,23 @@ class NumberField(AnswerMixin, forms.Field):
                 raise ValidationError(WHOLE_NUMBER, code="integer", params=self.params)
             raise ValidationError(NUMBER, code="number", params=self.params)
         text = text.replace(",", "")
-        if self.integer:
+        if self.integer and len(text.lstrip("+-").lstrip("0")) <= NUMBER_MAX_DIGITS:
             return int(text)
+        # Longer whole numbers too: Decimal reads any length (int() refuses over 4,300
+        # digits), and ``clean`` refuses them after the range check.
         try:
             return Decimal(text)
         except InvalidOperation:
             raise ValidationError(NUMBER, code="number", params=self.params) from None
+
+    def clean(self, value: Any) -> int | Decimal | None:
+        number = super().clean(value)
+        if number is not None and _digits(Decimal(number)) > NUMBER_MAX_DIGITS:
+            message = WHOLE_NUMBER_DIGITS if self.integer else NUMBER_DIGITS
+            raise ValidationError(
+                message, code="digits", params={**self.params, "limit": NUMBER_MAX_DIGITS}
+            )
+        return number
 
     def to_answer(self, value: Any) -> int | float:
         if isinstance(value, Decimal):
@@ -612,17 +667,23 @@ class DateField(AnswerMixin, forms.Field):
         if value in self.empty_values:
             return None
         if isinstance(value, str):
+            _refuse_control_characters(value, DateInput.PARTS)
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 raise self._error(DATE_REAL, "date", *DateInput.PARTS) from None
-        parts = [re.sub(r"\s+", "", ascii_digits(str(p or ""))) for p in list(value)[:3]]
+        typed = list(value)[:3]
+        _refuse_control_characters(
+            typed,
+            [n for n, p in zip(DateInput.PARTS, typed, strict=False) if has_control_characters(p)],
+        )
+        parts = [re.sub(r"\s+", "", ascii_digits(str(p or ""))) for p in typed]
         parts += [""] * (3 - len(parts))
         if not any(parts):
             return None
         missing = [name for name, text in zip(DateInput.PARTS, parts, strict=True) if not text]
         if missing:
-            names = get_text_list([str(PART_NAMES[m]) for m in missing], gettext("and"))
+            names = thai.text_list([str(PART_NAMES[m]) for m in missing], gettext("and"))
             raise self._error(DATE_INCOMPLETE, "date_incomplete", *missing, parts_text=names)
         day_text, month_text, year_text = parts
         patterns = (r"[0-9]{1,2}", r"[0-9]{1,2}", r"[0-9]+")
@@ -738,6 +799,19 @@ class AddressField(AnswerMixin, forms.Field):
         return None
 
     def clean(self, value: Any) -> dict[str, str] | None:
+        if isinstance(value, (list, tuple)):
+            _refuse_control_characters(
+                value,
+                [
+                    n
+                    for n, p in zip(AddressInput.PARTS, value, strict=False)
+                    if has_control_characters(p)
+                ],
+            )
+        elif isinstance(value, dict):
+            _refuse_control_characters(
+                value, [n for n, p in value.items() if has_control_characters(p)]
+            )
         parts = self.to_python(value)
         postcode, subdistrict, line = parts["postcode"], parts["subdistrict"], parts["line"]
         if not any(parts.values()) and not self.required:

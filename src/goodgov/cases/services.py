@@ -7,9 +7,12 @@ Views call these and nothing else to change a case. Permission is checked here t
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Collection
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
 from goodgov.cases import access
+from goodgov.cases import forms as answer_forms
 from goodgov.cases.events import AGE_BANDS, LEGAL_GROUND_MAX
 from goodgov.cases.models import (
     Case,
@@ -29,6 +33,7 @@ from goodgov.cases.models import (
 from goodgov.catalogue.models import Service, localized
 from goodgov.catalogue.validation import clock_stops_for_information, widget_of
 from goodgov.core import rawsql, thai, thai_address
+from goodgov.core.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from goodgov.documents.pki import SigningNotConfigured
 from goodgov.documents.services import (
     DocumentError,
@@ -78,28 +83,158 @@ VERSION_CHANGED = _("This service's form has changed since you started. Please c
 NOT_TAKING_APPLICATIONS = _("This service is not taking applications.")
 
 
+#: What an answer of the wrong kind is asked to be, where the application form has no
+#: words of its own for it (it reads numbers from text and offers choices as choices).
+ANSWER_TEXT = _("Enter the %(thing)s as text")
+ANSWER_TRUE_OR_FALSE = _("%(label)s must be true or false")
+ANSWER_PARTS = _("Enter the %(thing)s as named parts (a JSON object)")
+ANSWER_LIST = _("Enter the %(thing)s as a list")
+ANSWER_DATE = _("Enter the %(thing)s as a date in the form YYYY-MM-DD, like %(example)s")
+ANSWER_ONE_OF = _("The %(thing)s must be one of: %(values)s")
+
+_TYPE_MESSAGES = {
+    "integer": answer_forms.WHOLE_NUMBER,
+    "number": answer_forms.NUMBER,
+    "string": ANSWER_TEXT,
+    "boolean": ANSWER_TRUE_OR_FALSE,
+    "object": ANSWER_PARTS,
+    "array": ANSWER_LIST,
+}
+#: Which broken rule an answer is told of when it breaks several: its kind first, then
+#: its size or range, then its shape (a date, a pattern); any rule not named here last.
+_RULE_ORDER = {
+    rule: rank
+    for rank, rule in enumerate(
+        (
+            "type",
+            "enum",
+            "const",
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "format",
+            "pattern",
+        )
+    )
+}
+_RANGE_RULES = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
+
+
 def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
-    """Check answers against the service's schema; every faulty answer gets a message."""
+    """Check answers against the service's schema; every faulty answer gets a message
+    naming the rule it breaks, in the words of the application form.
+
+    Text with control characters (``core.text``, the forms' rule too) and numbers that
+    are not numbers (NaN, infinity, which JSON cannot hold) are refused here, before the
+    schema, as jsonschema lets both through.
+    """
     errors: dict[str, Any] = {}
-    asked = set(case.version.definition["form"]["schema"].get("properties", {}))
-    for name in answers:
+    form = case.version.definition["form"]
+    asked = form["schema"].get("properties", {})
+    for name, value in answers.items():
         if name not in asked:
             errors[str(name)] = ANSWER_UNKNOWN
+        elif has_control_characters(value):
+            errors[name] = CONTROL_CHARACTERS_MESSAGE
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors[name] = _broken_rule(form, name, "type", asked[name], value)
+        elif isinstance(value, dict | list) and _holds_non_finite(value):
+            errors[name] = ANSWER_INVALID
     if not errors and case.version.answers_accepted(answers, complete=complete):
         return
+    # One message an answer, in the order jsonschema finds them: the rule it breaks
+    # that matters most (_RULE_ORDER).
+    found: dict[str, Any] = {}
     for error in case.version.answers_validator(complete=complete).iter_errors(answers):
-        if error.validator == "required":
+        if error.validator == "required" and not error.path:
             for name in error.validator_value:
                 if name not in answers:
                     errors.setdefault(str(name), ANSWER_MISSING)
-        else:
-            errors.setdefault(str(error.path[0]) if error.path else "answers", ANSWER_INVALID)
+            continue
+        name = str(error.path[0]) if error.path else "answers"
+        if name in errors and name not in found:
+            continue
+        if name not in found or _rank(error) < _rank(found[name]):
+            found[name] = error
+            errors[name] = None  # its place in the order; the message follows
+    for name, error in found.items():
+        errors[name] = (
+            _broken_rule(form, name, str(error.validator), error.schema, error.instance)
+            if error.path
+            else ANSWER_INVALID
+        )
     if errors:
         raise CaseError(
             _("Some answers are missing or not valid. Check them and try again."),
             field=next(iter(errors)),
             errors=errors,
         )
+
+
+def _rank(error: Any) -> int:
+    return _RULE_ORDER.get(str(error.validator), len(_RULE_ORDER))
+
+
+def _holds_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_holds_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_non_finite(v) for v in value)
+    return False
+
+
+def _broken_rule(form: dict[str, Any], name: str, rule: str, schema: Any, value: Any) -> Any:
+    """What answer ``name`` must be, as the application form says it, in the current
+    language: ``rule`` is the JSON Schema keyword it breaks in ``schema`` (the answer's
+    own, or a part's); ``value`` what was sent there."""
+    if not isinstance(schema, dict):
+        return ANSWER_INVALID
+    ui = form.get("ui", {}).get("fields", {}).get(name, {})
+    params = answer_forms.message_params(
+        localized(ui.get("label")) or name, localized(ui.get("noun"))
+    )
+    if "enum" in schema and rule in ("type", "enum"):
+        values = ", ".join(
+            v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in schema["enum"]
+        )
+        return str(ANSWER_ONE_OF) % {**params, "values": values}
+    if rule == "type":
+        wanted = schema.get("type")
+        message = _TYPE_MESSAGES.get(wanted if isinstance(wanted, str) else (wanted or [""])[0])
+        return str(message) % params if message is not None else ANSWER_INVALID
+    if rule == "format":
+        kind = schema.get("format")
+        if kind == "date":
+            example = answer_forms.EXAMPLE_DATE.isoformat()
+            return str(ANSWER_DATE) % {**params, "example": example}
+        if kind == "email":
+            return str(answer_forms.EMAIL)
+        return str(answer_forms.PATTERN) % params
+    if rule == "pattern":
+        return str(answer_forms.PATTERN) % params
+    check: Any
+    if rule in _RANGE_RULES:
+        check = answer_forms.RangeValidator(params, schema)
+    elif rule in ("minLength", "maxLength"):
+        check = answer_forms.LengthValidator(params, schema)
+    else:
+        return ANSWER_INVALID
+    try:
+        check(value)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return ANSWER_INVALID  # jsonschema and the form's check disagree: say no more
+
+
+def _refuse_control_characters(text: str | None, field: str) -> None:
+    """Free text a case keeps (a message, an answer, reasons): the forms' rule."""
+    if has_control_characters(text):
+        raise CaseError(CONTROL_CHARACTERS_MESSAGE, field=field)
 
 
 def _attach(actor: Any, case: Case, uploads: Uploads | None) -> None:
@@ -684,6 +819,7 @@ CLOCK_STOPPED_FOR_YOU = _(
 
 
 def case_request_info(*, actor: Any, case: Case, message: str) -> InformationRequest:
+    _refuse_control_characters(message, "message")
     message = (message or "").strip()
     if not message:
         raise CaseError(_("Say what information you need from the applicant."), field="message")
@@ -720,6 +856,7 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
 
 
 def case_answer(*, actor: Any, case: Case, response: str, uploads: Uploads | None = None) -> Case:
+    _refuse_control_characters(response, "response")
     response = (response or "").strip()
     if not response and not uploads:
         raise CaseError(_("Write your answer or upload a document."), field="response")
@@ -773,6 +910,7 @@ def _decided(case: Case, actor: Any, subject: Any, body: Any) -> None:
 
 
 def case_approve(*, actor: Any, case: Case, conditions: str = "") -> Case:
+    _refuse_control_characters(conditions, "conditions")
     conditions = (conditions or "").strip()
     with files_discarded_on_failure(), transaction.atomic():
         case = _transition(actor, case, "approve")
@@ -838,12 +976,14 @@ def legal_ground_words(basis: dict[str, Any]) -> str:
 
 
 def _legal_basis(case: Case, legal_ground: int | str) -> tuple[int, dict[str, Any]]:
-    """The entry of the case's version's ``legal_basis`` named by its index (from 0)."""
+    """The entry of the case's version's ``legal_basis`` named by its index (from 0), as
+    the form offers it: "0", "1"… (never read as a number first: "9" * 5000 is too long
+    for ``int`` and is refused like any ground the version does not have)."""
     bases = case.version.definition.get("legal_basis") or []
     text = str(legal_ground).strip()
-    index = int(text) if text.isascii() and text.isdigit() else -1
-    if not 0 <= index < len(bases):
+    if text not in {str(index) for index in range(len(bases))}:
         raise CaseError(_("Choose the legal ground for the refusal."), field="legal_ground")
+    index = int(text)
     return index, bases[index]
 
 
@@ -855,6 +995,7 @@ def case_reject(*, actor: Any, case: Case, reasons: str, legal_ground: int | str
     by index and in the definition's words; the officer's reasons, free text that may
     name people, stay in the event's private part. The applicant is told both.
     """
+    _refuse_control_characters(reasons, "reasons")
     reasons = (reasons or "").strip()
     if not reasons:
         raise CaseError(_("Give the reasons for the refusal."), field="reasons")
@@ -946,6 +1087,7 @@ def case_rate(*, actor: Any, case: Case, score: int, comment: str = "") -> Case:
     only, once per case: the ``case.rated`` event is the record of the answer, and the
     case's row lock makes a second answer wait and then find the first.
     """
+    _refuse_control_characters(comment, "comment")
     comment = (comment or "").strip()
     if isinstance(score, bool) or not isinstance(score, int) or score not in RATING_SCORES:
         raise CaseError(_("Choose how satisfied you are, from 1 to 5."), field="score")

@@ -7,6 +7,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goodgov.accounts import phone as phone_numbers
+from goodgov.accounts.forms import FULL_NAME_TOO_LONG
+from goodgov.core.text import refuse_control_characters
+
+
+class PlainTextField(forms.CharField):
+    """Free text a person writes (an answer, a request, reasons): control characters are
+    refused with the shared message (``core.text``), before anything else is said of it
+    (Django's own "Null characters are not allowed." included)."""
+
+    def to_python(self, value: Any) -> Any:
+        refuse_control_characters(value)
+        return super().to_python(value)
+
 
 class DeclarationForm(forms.Form):
     declaration = forms.BooleanField(
@@ -26,7 +40,7 @@ class CounterDeclarationForm(forms.Form):
 
 
 class RequestInfoForm(forms.Form):
-    message = forms.CharField(
+    message = PlainTextField(
         label=_("What do you need from the applicant?"),
         help_text=_("Say exactly what is missing and why. The applicant sees this text."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -36,7 +50,7 @@ class RequestInfoForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    response = forms.CharField(
+    response = PlainTextField(
         label=_("Your answer"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
@@ -50,7 +64,7 @@ class AnswerForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    conditions = forms.CharField(
+    conditions = PlainTextField(
         label=_("Conditions (optional)"),
         help_text=_(
             "Conditions the applicant must meet. Leave empty to approve without conditions."
@@ -97,7 +111,7 @@ class RejectForm(forms.Form):
             "invalid_choice": _("Choose one of the legal grounds listed."),
         },
     )
-    reasons = forms.CharField(
+    reasons = PlainTextField(
         label=_("Reasons for the refusal"),
         help_text=_("The applicant sees these reasons. Write them plainly."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -145,6 +159,7 @@ class CounterFindForm(forms.Form):
         label=_("The person's national ID number"),
         help_text=_("13 digits, as on the ID card."),
         max_length=20,
+        error_messages={"required": _("Enter the person's national ID number")},
     )
 
     def clean_national_id(self) -> str:
@@ -158,9 +173,19 @@ class CounterFindForm(forms.Form):
 
 class CounterRegisterForm(forms.Form):
     national_id = forms.CharField(widget=forms.HiddenInput)
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={
+            "required": _("Enter the person's full name"),
+            "max_length": FULL_NAME_TOO_LONG,
+        },
+    )
     phone = forms.CharField(
-        label=_("Mobile phone number (optional)"), max_length=20, required=False
+        label=_("Mobile phone number (optional)"),
+        max_length=20,
+        required=False,
+        error_messages={"max_length": phone_numbers.INVALID_MESSAGE},
     )
 
 
@@ -180,7 +205,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how satisfied you are with this service.")},
     )
-    comment = forms.CharField(
+    comment = PlainTextField(
         label=_("How could we improve this service? (optional)"),
         help_text=_("Do not include personal details such as your ID number or phone number."),
         widget=forms.Textarea(attrs={"rows": 4}),

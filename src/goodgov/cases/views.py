@@ -37,6 +37,7 @@ from goodgov.cases.step_forms import (
 from goodgov.catalogue.models import Service, localized
 from goodgov.core import access as rules
 from goodgov.core import kept_forms
+from goodgov.core.text import CONTROL_CHARACTERS_MESSAGE
 from goodgov.documents.selectors import documents_of_case, evidence_by_item, evidence_of
 from goodgov.documents.validation import check_upload
 from goodgov.ledger import receipts
@@ -102,7 +103,10 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     """Fill in the form; on Continue, also fetch from registries what the service takes
     from them (once-only). "Save and come back later" keeps the draft without fetching;
     "Try again" (``_action=fetch``) fetches and shows the result here."""
-    case = access.case_for_editing(request.user, case_id)
+    try:
+        case = access.case_for_editing(request.user, case_id)
+    except access.NoLongerDraft as exc:
+        return _no_longer_draft(request, exc, changes_lost=request.method == "POST")
     moved = _moved_to_current_version(request, case)
     if moved is not None:
         case = moved
@@ -138,7 +142,10 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     if not form.is_valid():
         if _keep_good_uploads(request, case, form):
             # The page shows the files just kept as uploaded (so nobody sends them again
-            # from a slow phone), and the other answers' errors as before.
+            # from a slow phone), and the other answers' errors as before. A file that
+            # failed its checks keeps its own error ("The file must be a PDF..."), not
+            # "Select a file": the form shown again has no files to judge.
+            refused = {n: form.errors[n] for n in form.evidence_names if n in form.errors}
             form = application_form(
                 case.version,
                 data=request.POST,
@@ -148,6 +155,7 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
                 facts=facts,
             )
             form.is_valid()
+            form.errors.update(refused)
         return _render_edit(request, case, form, status=400)
     try:
         case = services.case_save_draft(
@@ -156,8 +164,8 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
             answers=form.answers(),
             uploads=checked_uploads(case, form.cleaned_data),
         )
-    except services.NotAllowed as exc:
-        raise Http404 from exc
+    except services.NotAllowed:
+        return _submitted_meanwhile(request, case_id, changes_lost=True)
     except services.CaseError as exc:
         if not exc.errors:
             form.add_error(None, str(exc.message))
@@ -186,6 +194,41 @@ def edit(request: HttpRequest, case_id: str) -> HttpResponse:
     for failure in failures.values():
         messages.warning(request, str(failure.message))
     return redirect("cases:review", case_id=case.uuid)
+
+
+def _no_longer_draft(
+    request: HttpRequest, refused: access.NoLongerDraft, *, changes_lost: bool = False
+) -> HttpResponse:
+    """The case page of an application the person may no longer change because it was
+    submitted (sent twice by a double click or the browser's back button, or in another
+    window), saying so; ``changes_lost``: what they sent to change it was not saved."""
+    case = refused.case
+    if changes_lost:
+        messages.warning(
+            request,
+            _(
+                "This application has already been submitted, so it can no longer be changed. "
+                "Your changes were not saved."
+            ),
+        )
+    else:
+        messages.info(
+            request,
+            _("This application has already been submitted. Its reference number is %(reference)s.")
+            % {"reference": case.reference},
+        )
+    view = "office:case" if refused.counter else "cases:detail"
+    return redirect(view, case_id=case.uuid)
+
+
+def _submitted_meanwhile(request: HttpRequest, case_id: str, *, changes_lost: bool) -> HttpResponse:
+    """A service refused to change a draft (``NotAllowed``): if it was submitted meanwhile
+    (a second request racing the first), say so as :func:`_no_longer_draft`; else 404."""
+    try:
+        access.case_for_editing(request.user, case_id)
+    except access.NoLongerDraft as exc:
+        return _no_longer_draft(request, exc, changes_lost=changes_lost)
+    raise Http404
 
 
 def _moved_to_current_version(request: HttpRequest, case: Case) -> Case | None:
@@ -259,8 +302,13 @@ def _render_edit(
 @rules.rule(rules.SIGNED_IN, "the applicant, or the counter officer filing for them; drafts only")
 def review(request: HttpRequest, case_id: str) -> HttpResponse:
     """Check your answers: every question and document, each with a link to change it on
-    the form; when the case cannot be submitted, what is missing, each linked the same."""
-    case = access.case_for_editing(request.user, case_id)
+    the form; when the case cannot be submitted, what is missing, each linked the same.
+    Sent again once submitted (a double click, or back and send again), it goes to the
+    case page, which says so."""
+    try:
+        case = access.case_for_editing(request.user, case_id)
+    except access.NoLongerDraft as exc:
+        return _no_longer_draft(request, exc)
     if _moved_to_current_version(request, case) is not None:
         return redirect("cases:edit", case_id=case.uuid)
     counter = access.is_counter_filer(request.user, case)
@@ -270,8 +318,8 @@ def review(request: HttpRequest, case_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_submit(actor=request.user, case=case, declaration=True)
-        except services.NotAllowed as exc:
-            raise Http404 from exc
+        except services.NotAllowed:
+            return _submitted_meanwhile(request, case_id, changes_lost=False)
         except services.VersionChanged as exc:
             # A version was published since this page was opened: nothing was submitted.
             if _moved_to_current_version(request, case) is None:
@@ -395,7 +443,10 @@ def _answer_problem(edit_form: ApplicationForm, name: str, message: Any) -> str:
             ui = edit_form.definition["form"].get("ui", {}).get("fields", {}).get(name, {})
             return str(REQUIRED) % message_params(str(field.label), localized(ui.get("noun")))
         return str(field.error_messages["required"])
-    return _("%(question)s: %(problem)s") % {"question": field.label, "problem": message}
+    if message in (services.ANSWER_INVALID, services.ANSWER_UNKNOWN, CONTROL_CHARACTERS_MESSAGE):
+        # these do not say which question they are about
+        return _("%(question)s: %(problem)s") % {"question": field.label, "problem": message}
+    return str(message)  # the service names the question and the rule it breaks
 
 
 @rules.rule(rules.SIGNED_IN, "a person's own applications only")
@@ -530,20 +581,35 @@ def answer(request: HttpRequest, case_id: str) -> HttpResponse:
         except services.NotAllowed as exc:
             raise Http404 from exc
         except services.Conflict as exc:
-            messages.error(request, str(exc.message))
-            return redirect("cases:detail", case_id=case.uuid)
+            case = access.case_for_applicant(request.user, case_id)  # as it is now
+            return _answer_not_sent(request, case, form, exc)
         except services.CaseError as exc:
             form.add_error("response", str(exc.message))
         else:
             messages.success(request, _("Your answer has been sent to the officer."))
             return redirect("cases:detail", case_id=case.uuid)
     # An answer that needs fixing, to a question that is no longer open: say the latter.
-    moved_on = _moved_on(request, case, "answer")
-    if moved_on is not None:
-        return moved_on
+    conflict = services.transition_conflict(case, "answer")
+    if conflict is not None:
+        return _answer_not_sent(request, case, form, conflict)
     if not access.can_transition(request.user, case, "answer"):
         raise Http404
     return render(request, "cases/detail.html", _detail_context(request, case, form), status=400)
+
+
+def _answer_not_sent(
+    request: HttpRequest, case: Case, form: AnswerForm, conflict: services.CaseError
+) -> HttpResponse:
+    """The case page as it is now, saying why the answer was not sent (409): answered
+    already (sent twice), or the case moved on. What was typed is shown back to copy, as
+    the officers' case page does, since nothing was sent."""
+    messages.error(request, str(conflict.message))
+    typed = str(form.data.get("response", "")).strip()
+    context = _detail_context(request, case)
+    context.update(
+        {"conflict": True, "not_sent": [(form.fields["response"].label, typed)] if typed else []}
+    )
+    return render(request, "cases/detail.html", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,21 +24,24 @@ from django.conf import settings
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
+from goodgov.core.thai_address import ascii_digits
+
 
 class InvalidNationalID(ValueError):
     pass
 
 
 def clean(value: str) -> str:
-    """The 13 digits of a valid ID, or ``InvalidNationalID``."""
+    """The 13 digits of a valid ID, or ``InvalidNationalID``. Typed with Thai digits
+    or ASCII, with spaces or dashes: people type either, wherever they type it."""
     try:
-        return str(pin.validate(value))
+        return str(pin.validate(ascii_digits(value)))
     except StdnumError as exc:
         raise InvalidNationalID(str(exc)) from exc
 
 
 def is_valid(value: str) -> bool:
-    return bool(pin.is_valid(value))
+    return bool(pin.is_valid(ascii_digits(value)))
 
 
 def display(digits: str) -> str:

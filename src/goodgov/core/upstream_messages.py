@@ -44,3 +44,19 @@ LENGTH = (
         "limit_value",
     ),
 )
+
+# django.forms.fields and django.core.validators: what a form field says when a form of
+# ours gives it no message of its own. Django's Thai for these is missing ("Null
+# characters…") or not in the register of the rest of the site ("ฟิลด์นี้จำเป็น").
+FIELDS = (
+    gettext_noop("This field is required."),
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid email address."),
+)

@@ -87,9 +87,13 @@ def office(request: HttpRequest) -> HttpResponse:
 
 @rules.rule(rules.OFFICER, "an approver or administrator of the issuing agency")
 def revoke(request: HttpRequest, document_id: str) -> HttpResponse:
+    """Confirm and revoke. Sent after someone else revoked it (two officers on the same
+    page): 409, the revocation that stands, and the reason this officer typed, shown
+    back so that it is not lost."""
     document = issued_for_revoker(request.user, document_id)
     form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and document.revoked_at is None:
+    not_sent = None
+    if request.method == "POST" and form.is_valid():
         try:
             services.document_revoke(
                 actor=request.user, document=document, reason=form.cleaned_data["reason"]
@@ -100,6 +104,9 @@ def revoke(request: HttpRequest, document_id: str) -> HttpResponse:
             raise Http404 from exc
         except services.DocumentError as exc:
             form.add_error(exc.field, exc.message)
+            if exc.field is None:  # revoked meanwhile: show the revocation that stands
+                document.refresh_from_db()
+                not_sent = form.cleaned_data.get("reason")
         else:
             messages.success(
                 request,
@@ -110,6 +117,6 @@ def revoke(request: HttpRequest, document_id: str) -> HttpResponse:
     return render(
         request,
         "documents/revoke.html",
-        {"document": document, "form": form, "has_errors": bool(form.errors)},
-        status=400 if form.errors else 200,
+        {"document": document, "form": form, "has_errors": bool(form.errors), "not_sent": not_sent},
+        status=409 if not_sent is not None else 400 if form.errors else 200,
     )

@@ -3,18 +3,39 @@ Fiscal years are typed and shown in the Buddhist era."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goodgov.core.thai_address import ascii_digits
 from goodgov.performance import measures as m
 from goodgov.performance import plans
 from goodgov.performance.models import Indicator, IndicatorTarget, Period, Plan
 
 THAI_HINT = _("In Thai. Required.")
+BUDDHIST_ERA = _("Enter the fiscal year in the Buddhist era, from 2543 to 2743, for example 2570.")
 ENGLISH_HINT = _("In English. Optional: the Thai text is shown when it is empty.")
+
+
+#: A number as people write one: digits (Thai or ASCII), an optional minus, thousands
+#: grouped by commas or not at all, an optional decimal part. Not "1e5", "1,00" or "٣".
+_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+class PlainDecimalField(forms.DecimalField):
+    """``DecimalField`` reading "125,000.50" and Thai digits, and refusing what Python's
+    ``Decimal`` would take but nobody means (an exponent, "NaN", "Infinity")."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        text = re.sub(r"\s+", "", ascii_digits(str(value)))
+        if not _PLAIN_NUMBER.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text.replace(",", ""))
 
 
 def _year_field(label: Any) -> forms.IntegerField:
@@ -26,13 +47,16 @@ def _year_field(label: Any) -> forms.IntegerField:
         error_messages={
             "required": _("Enter the fiscal year."),
             "invalid": _("Enter the fiscal year as a number, for example 2570."),
+            # most likely a Common Era year (2026 for 2569)
+            "min_value": BUDDHIST_ERA,
+            "max_value": BUDDHIST_ERA,
         },
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
     )
 
 
 def _figure_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return PlainDecimalField(
         label=label,
         help_text=help_text,
         required=required,
@@ -100,7 +124,7 @@ class ObjectiveForm(forms.Form):
     )
     name_th = _text(_("Strategic objective (Thai)"), thai=True)
     name_en = _text(_("Strategic objective (English)"), thai=False)
-    weight = forms.DecimalField(
+    weight = PlainDecimalField(
         label=_("Weight"),
         help_text=_("How much this objective counts in the plan's overall progress."),
         max_digits=7,
@@ -133,7 +157,7 @@ class IndicatorForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether higher or lower is better.")},
     )
-    weight = forms.DecimalField(
+    weight = PlainDecimalField(
         label=_("Weight"),
         help_text=_("How much this indicator counts in its objective's progress."),
         max_digits=7,
@@ -340,7 +364,7 @@ class CostForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    amount = forms.DecimalField(
+    amount = PlainDecimalField(
         label=_("Cost in baht"),
         help_text=_(
             "Everything delivering the service cost the agency over the period: staff time, "

@@ -34,12 +34,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @access.rule(access.PUBLIC, "switch language")
 def switch_language(request: HttpRequest) -> HttpResponse:
-    """Django's ``set_language``, reading ``next`` in the language of its own address.
+    """Django's ``set_language``, reading ``next`` in the language of its own address,
+    for the site's languages only (``settings.LANGUAGES``; any other: 400).
 
     ``set_language`` translates ``next`` by resolving it in the active language, which
     for ``/i18n/setlang/`` (no prefix) is always Thai: ``/en/...`` resolved as Thai
     matches nothing and came back unchanged, so English pages could not switch to Thai.
     """
+    wanted = request.POST.get("language")
+    if request.method == "POST" and wanted not in dict(settings.LANGUAGES):
+        # Django's own would take any language it has a catalogue for ("fr") and send
+        # the reader to a /fr/ address that does not exist.
+        return _error(request, 400)
     next_url = request.POST.get("next", request.GET.get("next", ""))
     language = translation.get_language_from_path(urlsplit(next_url).path)
     with translation.override(language or settings.LANGUAGE_CODE):
