@@ -158,6 +158,10 @@ def test_a_typed_ground_is_refused_and_what_was_typed_stays(as_user, in_review, 
     assert 'id="id_legal_ground_0" name="legal_ground" type="radio" value="0" checked' not in again
     in_review.refresh_from_db()
     assert in_review.state == State.IN_REVIEW and Event.objects.count() == before
+    # the error summary opens the page, above the heading (nothing moves focus without
+    # script), and there is one
+    assert html.count('class="govuk-error-summary"') == 1
+    assert html.index('class="govuk-error-summary"') < html.index('<h1 class="govuk-heading-xl">')
 
 
 def test_a_ground_the_version_does_not_have_is_refused_by_the_service(as_user, in_review, approver):

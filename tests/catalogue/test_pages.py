@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from goodgov.catalogue.models import Service
@@ -118,6 +119,30 @@ def test_service_page_shows_time_in_practice_from_decided_cases(loaded, decided_
     assert " ".join(practice.text.split()) == (
         "half of all applications were decided within 3 days (from 3 decided applications)"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "half of all applications were decided within a day (from 3 decided applications)"),
+        ("th", "ครึ่งหนึ่งของคำขอทั้งหมดพิจารณาแล้วเสร็จภายในวันเดียว (จากคำขอที่พิจารณาแล้ว 3 รายการ)"),
+    ],
+)
+def test_decided_the_same_day_reads_as_within_a_day_not_0_days(
+    loaded, decided_case, language, expected
+):
+    # given: each decided within a day of coming in
+    service = Service.objects.get(code="food-shop-permit")
+    for days in (0, 0.2, 0.9):
+        decided_case(service, days=days)
+
+    # when
+    prefix = "/en" if language == "en" else ""
+    _status, page, _html = get(f"{prefix}/services/food-shop-permit/")
+
+    # then
+    practice = page.find_all("dd", data_testid="in-practice")[0]
+    assert " ".join(practice.text.split()) == expected
 
 
 def test_service_page_separates_uploads_from_what_we_fetch(loaded):

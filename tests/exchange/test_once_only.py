@@ -416,3 +416,26 @@ def test_the_demo_citizen_gets_age_and_address_for_the_elderly_allowance_over_ht
     served = Event.objects.get(action="exchange.served")
     assert served.public["client"] == "ddg" and served.public["purpose"] == "elderly-allowance"
     assert Sommut.national_id not in str(served.public)
+
+
+def test_an_agency_nobody_here_knows_is_named_in_words_not_by_its_node(
+    db: Any, settings: Any
+) -> None:
+    # given: no directory, so this node knows only itself, not "ddg"
+    settings.GOODGOV_EXCHANGE_DIRECTORY = ""
+    settings.GOODGOV_EXCHANGE_NODE = "tbnk"
+    # when
+    with translation.override("en"):
+        code, english = once_only.provider_agency("ddg")
+    with translation.override("th"):
+        _code, thai = once_only.provider_agency("ddg")
+    # then: the sentence it goes into still reads ("the population register of ...")
+    assert (code, english, thai) == ("", "the agency that keeps it", "หน่วยงานที่ดูแลทะเบียน")
+
+
+def test_an_agency_this_node_has_is_named_in_the_readers_language(agency: Agency) -> None:
+    # when / then
+    with translation.override("en"):
+        assert once_only.agency_name(agency.code) == agency.name_en
+    with translation.override("th"):
+        assert once_only.agency_name(agency.code) == agency.name_th

@@ -8,6 +8,7 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView as AllauthEmailView
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from goodgov.accounts import phone as phones
 from goodgov.accounts import selectors, services
-from goodgov.accounts.forms import NOTICE_LANGUAGES, NoticeLanguageForm
+from goodgov.accounts.forms import NoticeLanguageForm
 from goodgov.accounts.models import User
 from goodgov.agencies.selectors import memberships_of
 from goodgov.core import access
@@ -49,7 +50,9 @@ def _profile_page(
                 user=user, type=Authenticator.Type.TOTP
             ).exists(),
             "memberships": memberships_of(user),
-            "notice_language": dict(NOTICE_LANGUAGES).get(user.preferred_language, ""),
+            # in the page's language here ("Thai" on an English page); the chooser below
+            # names each language in itself
+            "notice_language": dict(settings.LANGUAGES).get(user.preferred_language, ""),
             "language_form": language_form,
         },
         status=400 if language_form.errors else 200,

@@ -224,7 +224,7 @@ def fact_provenance(fact: Any) -> dict[str, str]:
     """Where a fact came from and on what ground, in the reader's language."""
     from goodgov.exchange import once_only
 
-    agency = once_only.agency_name(fact.agency_code, fallback=fact.node)
+    agency = once_only.agency_name(fact.agency_code)
     registry = localized(_fact_item(fact).get("registry")) or once_only.registry_name(fact.service)
     return {
         "agency": agency,

@@ -6,6 +6,7 @@ Storage is always Common Era and aware datetimes; these helpers only format and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 BE_OFFSET = 543
 
@@ -84,3 +85,32 @@ def format_datetime(moment: dt.datetime, language: str) -> str:
     if language.startswith("th"):
         return f"{date_part} {local:%H:%M} น."
     return f"{date_part}, {local:%H:%M}"
+
+
+_THAI_LETTER = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def text_list(items: list[str], last_word: str) -> str:
+    """Items joined as a sentence says them, in the active language; ``last_word`` is
+    "and" or "or", translated.
+
+    English (Django's ``get_text_list``): "date of birth, age and address". Thai writes
+    no commas: items are separated by a space and the word joins the last item, "วัน
+    เดือนปีเกิด อายุ และที่อยู่"; two items are one phrase, "วันและปี". Words in Latin
+    letters keep commas and spaces: "PDF, JPG หรือ PNG".
+    """
+    from django.utils.text import get_text_list
+    from django.utils.translation import get_language
+
+    items = [str(item) for item in items]
+    if not (get_language() or "").startswith("th"):
+        return str(get_text_list(items, last_word))
+    if len(items) < 2:
+        return "".join(items)
+    last = items[-1]
+    joined = f"{last_word}{last}" if _THAI_LETTER.match(last) else f"{last_word} {last}"
+    if len(items) == 2 and _THAI_LETTER.match(items[0]) and _THAI_LETTER.match(last):
+        return f"{items[0]}{joined}"
+    # Latin words ("PDF JPG") run together without commas between them
+    separator = " " if all(_THAI_LETTER.match(item) for item in items[:-1]) else ", "
+    return separator.join(items[:-1]) + " " + joined

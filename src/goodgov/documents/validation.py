@@ -16,10 +16,10 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from goodgov.core.thai import text_list
 from goodgov.documents import images, pdfs, scanning
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ TYPE_NAMES = {
 def type_names(accept: list[str]) -> str:
     """``PDF, JPG or PNG`` in the current language."""
     names = [TYPE_NAMES.get(mime, mime.rsplit("/", 1)[-1].upper()) for mime in accept]
-    return str(get_text_list(names, gettext("or")))
+    return text_list(names, gettext("or"))
 
 
 def size_text(max_bytes: int) -> str:

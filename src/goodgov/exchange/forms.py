@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.forms.utils import from_current_timezone
 from django.utils import timezone
-from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -182,7 +181,7 @@ class MomentField(forms.Field):
             # no breach is that old or that far ahead; such years overflow time zones
             raise self._error(DATE_REAL, "date", *DateInput.PARTS)
         if day is None:
-            names = get_text_list([str(PART_NAMES[p]) for p in DateInput.PARTS], gettext("and"))
+            names = thai.text_list([str(PART_NAMES[p]) for p in DateInput.PARTS], gettext("and"))
             raise self._error(
                 DATE_INCOMPLETE, "date_incomplete", *DateInput.PARTS, parts_text=names
             )

@@ -142,7 +142,8 @@ def fetched_items(definition: dict[str, Any]) -> list[dict[str, Any]]:
 def provider_agency(node: str) -> tuple[str, str]:
     """The code and the name (in this language) of the agency that runs ``node``.
 
-    From the directory and this node's agencies; the node's name if neither knows it.
+    From the directory and this node's agencies; if neither knows it (the directory
+    cannot be reached, say), words for it rather than the node's machine name.
     """
     from goodgov.exchange import directory
 
@@ -151,24 +152,30 @@ def provider_agency(node: str) -> tuple[str, str]:
     except directory.DirectoryError:
         known = None
     code = known.agency if known is not None else ""
-    return code, agency_name(code, fallback=node)
+    return code, agency_name(code)
 
 
-def agency_name(code: str, *, fallback: str) -> str:
-    """The name of the agency with this code here, in this language; else the code."""
+#: An agency the platform does not know by name, in a sentence about it.
+UNKNOWN_AGENCY = _("the agency that keeps it")
+
+
+def agency_name(code: str) -> str:
+    """The name of the agency with this code here, in this language; else its code, or
+    :data:`UNKNOWN_AGENCY` when there is none."""
     from goodgov.agencies.models import Agency
 
     agency = Agency.objects.filter(code=code).first() if code else None
-    return agency.name if agency is not None else code or fallback
+    return agency.name if agency is not None else code or str(UNKNOWN_AGENCY)
 
 
 def fields_text(fields: list[str]) -> str:
     """``date of birth, age and address in the house registration``, in this language."""
-    from django.utils.text import get_text_list
     from django.utils.translation import gettext
 
+    from goodgov.core.thai import text_list
+
     labels = [str(FIELD_LABELS.get(f, f)) for f in fields]
-    return get_text_list([label[:1].lower() + label[1:] for label in labels], gettext("and"))
+    return text_list([label[:1].lower() + label[1:] for label in labels], gettext("and"))
 
 
 def registry_name(service: str) -> str:

@@ -16,6 +16,9 @@ class Message(models.Model):
     )
     subject = models.CharField(max_length=255)
     body = models.TextField()
+    # The language it was written in (the person's choice when it was sent): pages in the
+    # other language mark it so that a screen reader reads it in the right voice.
+    language = models.CharField(max_length=8, default="th")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -27,7 +27,13 @@ def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Mes
     language; text filled in with ``%`` must be built inside :func:`in_language_of`.
     """
     with in_language_of(user):
-        message = Message(user=user, case=case, subject=str(subject), body=str(body))
+        message = Message(
+            user=user,
+            case=case,
+            subject=str(subject),
+            body=str(body),
+            language=translation.get_language(),
+        )
     rawsql.insert([message])  # one a submission: plain SQL, as the ORM would write it
     if getattr(user, "email", None) and settings.GOODGOV_EMAIL_DELIVERY == "now":
         from goodgov.notifications.tasks import email_message
