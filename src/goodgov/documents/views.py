@@ -106,7 +106,7 @@ def revoke(request: HttpRequest, document_id: str) -> HttpResponse:
             form.add_error(exc.field, exc.message)
             if exc.field is None:  # revoked meanwhile: show the revocation that stands
                 document.refresh_from_db()
-                not_sent = form.cleaned_data.get("reason")
+                not_sent = [(form.fields["reason"].label, form.cleaned_data.get("reason", ""))]
         else:
             messages.success(
                 request,
