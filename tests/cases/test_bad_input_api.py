@@ -256,11 +256,80 @@ def test_answers_that_keep_every_rule_are_filed(citizen_a, service_version):
         "area": 12.5,
         "contact": "daeng@example.com",
         "licence": "012345",
-        "shop_address": {"line": "10 หมู่ 2", "postcode": "10200"},
+        "shop_address": {"line": "10 หมู่ 2", "postcode": "10200", "subdistrict": "100103"},
     }
     response = post(client, {"service": "test-permit", "answers": answers, "declaration": True})
     assert response.status_code == 201
-    assert Case.objects.get().data == answers
+    # stored as the form stores an address: with the district and province of its
+    # subdistrict
+    assert Case.objects.get().data == {
+        **answers,
+        "shop_address": {**answers["shop_address"], "district": "1001", "province": "10"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        (
+            {"line": "10 หมู่ 2", "postcode": "10200", "subdistrict": "840503"},
+            "Select a subdistrict for postcode 10200",
+        ),
+        ({"line": "10 หมู่ 2", "postcode": "99999", "subdistrict": "100103"}, None),
+        ({"line": "10 หมู่ 2", "postcode": "10200"}, None),
+        ({"postcode": "10200", "subdistrict": "100103"}, None),
+    ],
+)
+def test_an_address_is_held_to_the_forms_rules_through_the_api(
+    citizen_a, service_version, in_english, address, message
+):
+    # given: an address the schema ({type: object}) accepts but the form does not
+    client = login(Client(), citizen_a)
+    events = Event.objects.count()
+    answers = {**ANSWERS, "shop_address": address}
+    # when
+    response = post(client, {"service": "test-permit", "answers": answers, "declaration": True})
+    # then: refused as the page would refuse it, and nothing kept
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == ["answers.shop_address"]
+    if message is not None:
+        assert errors[0]["message"] == message
+    nothing_changed(events)
+
+
+@pytest.fixture
+def dated(definition: dict[str, Any]) -> dict[str, Any]:
+    """The opening date may not be before 1 January 2026 nor after 31 December 2027."""
+    opening = definition["form"]["schema"]["properties"]["opening_date"]
+    opening.update({"formatMinimum": "2026-01-01", "formatMaximum": "2027-12-31"})
+    return definition
+
+
+@pytest.mark.parametrize("day", ["2025-12-31", "2028-01-01"])
+def test_a_date_outside_the_questions_limits_is_refused_through_the_api(
+    citizen_a, dated, service_version, in_english, day
+):
+    # given
+    client = login(Client(), citizen_a)
+    events = Event.objects.count()
+    # when
+    response = post(
+        client,
+        {
+            "service": "test-permit",
+            "answers": {**ANSWERS, "opening_date": day},
+            "declaration": True,
+        },
+    )
+    # then: the page's own message for the same date
+    from goodgov.cases.forms import form_rule_problem
+
+    _stored, message = form_rule_problem(dated, "opening_date", day, complete=True)
+    assert message is not None
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "answers.opening_date", "message": message}]
+    nothing_changed(events)
 
 
 # ------------------------------------------------------------------ control characters

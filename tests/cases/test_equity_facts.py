@@ -79,10 +79,10 @@ def test_an_address_and_a_birth_date_give_the_province_and_the_age_group(citizen
         assert secret not in text
 
 
-def test_an_address_with_its_province_code_gives_that_code(citizen_a, definition):
+def test_an_address_gives_the_province_code_of_its_subdistrict(citizen_a, definition):
     # given
     version = with_questions(definition, **ADDRESS_AND_BIRTH)
-    address = {"line": "1 ถนนราชดำเนิน", "postcode": "10200", "province": "10"}
+    address = {"line": "1 ถนนราชดำเนิน", "postcode": "10200", "subdistrict": "100103"}
     # when: no birth date given
     public = submit(citizen_a, version, {"home": address})
     # then: the region only

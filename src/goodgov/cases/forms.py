@@ -1106,6 +1106,34 @@ def _schema_date(name: str, prop: dict[str, Any], keyword: str) -> dt.date | Non
         ) from None
 
 
+#: Questions whose rules JSON Schema cannot state, which :func:`form_rule_problem` checks
+#: for answers that did not come through this form (the API): an address's parts agree
+#: with the official codes; a date lies within ``formatMinimum``/``formatMaximum``.
+def has_form_rules(prop: dict[str, Any], ui: dict[str, Any]) -> bool:
+    kind = field_kind(prop, ui)
+    return kind == "address" or (
+        kind == "date" and ("formatMinimum" in prop or "formatMaximum" in prop)
+    )
+
+
+def form_rule_problem(
+    definition: dict[str, Any], name: str, answer: Any, *, complete: bool
+) -> tuple[Any, Any]:
+    """(the answer as this form stores it, None), or (None, what the form says is wrong),
+    for ``answer`` to question ``name``: the form's own field judges it, in the current
+    language, so an answer sent to the API is told what the page would say."""
+    form_def = definition.get("form", {})
+    prop = form_def.get("schema", {}).get("properties", {}).get(name, {})
+    ui = form_def.get("ui", {}).get("fields", {}).get(name, {})
+    required = complete and name in form_def.get("schema", {}).get("required", [])
+    field = _question_field(name, prop, ui, required=required, complete=complete)
+    try:
+        value = field.clean(field.from_answer(answer))  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        return None, exc.messages[0]
+    return (field.to_answer(value) if value is not None else answer), None  # type: ignore[attr-defined]
+
+
 def _question_field(
     name: str, prop: dict[str, Any], ui: dict[str, Any], *, required: bool, complete: bool
 ) -> forms.Field:

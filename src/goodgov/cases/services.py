@@ -144,6 +144,7 @@ def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> No
         elif isinstance(value, dict | list) and _holds_non_finite(value):
             errors[name] = ANSWER_INVALID
     if not errors and case.version.answers_accepted(answers, complete=complete):
+        _check_form_rules(case, answers, complete=complete)
         return
     # One message an answer, in the order jsonschema finds them: the rule it breaks
     # that matters most (_RULE_ORDER).
@@ -166,6 +167,35 @@ def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> No
             if error.path
             else ANSWER_INVALID
         )
+    if errors:
+        raise CaseError(
+            _("Some answers are missing or not valid. Check them and try again."),
+            field=next(iter(errors)),
+            errors=errors,
+        )
+    _check_form_rules(case, answers, complete=complete)  # the fast check's doubt was unfounded
+
+
+def _check_form_rules(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
+    """The application form's rules that JSON Schema cannot state (an address's codes; a
+    date's earliest and latest), for answers the schema accepted: checked by the form's
+    own fields (``forms.form_rule_problem``), and an address stored as the form stores it
+    (its district and province from its subdistrict), whichever way it came. Only for
+    questions that have such rules."""
+    definition = case.version.definition
+    form = definition["form"]
+    ui_fields = form.get("ui", {}).get("fields", {})
+    errors: dict[str, Any] = {}
+    for name, prop in form["schema"].get("properties", {}).items():
+        if name not in answers or not answer_forms.has_form_rules(prop, ui_fields.get(name, {})):
+            continue
+        stored, problem = answer_forms.form_rule_problem(
+            definition, name, answers[name], complete=complete
+        )
+        if problem is not None:
+            errors[name] = problem
+        else:
+            answers[name] = stored
     if errors:
         raise CaseError(
             _("Some answers are missing or not valid. Check them and try again."),
