@@ -215,7 +215,7 @@ def test_every_page_links_to_the_public_results(client, db) -> None:
     ],
 )
 def test_the_header_offers_the_back_office_pages_each_role_can_use(
-    request: Any, person: str, links: list[str]
+    request: Any, db: Any, person: str, links: list[str]
 ) -> None:
     """A link in the header leads somewhere its reader can use: the issued-documents page
     lists only what they may revoke (approvers and admins), so a clerk is not sent to an
