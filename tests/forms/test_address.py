@@ -158,6 +158,24 @@ def test_submitting_without_subdistrict_and_line_names_each_part(address_version
     assert form["home"].error_parts == ["subdistrict", "line"]
 
 
+def test_each_address_error_in_the_summary_links_to_its_own_input(address_version: Any) -> None:
+    # given: the subdistrict not chosen and the line left empty
+    data = {"shop_name": "A", "home_postcode": "10200"}
+    with translation.override("en"):
+        form = application_form(address_version, data=data, files={})
+        form.is_valid()
+
+        # when
+        html = render_to_string("includes/error_summary.html", {"form": form})
+
+        # then: "Enter the house number..." leads to the line, not to the postcode
+        assert form["home"].error_links == [
+            ("Select the subdistrict", "id_home_1"),
+            ("Enter the house number, village (moo) and road", "id_home_2"),
+        ]
+    assert parse(html).summary_links == ["#id_home_1", "#id_home_2"]
+
+
 def test_a_draft_keeps_a_partial_address(address_version: Any) -> None:
     # given
     data = {"home_postcode": "10200", "home_line": "12"}

@@ -921,13 +921,31 @@ class GovukBoundField(forms.BoundField):
         parts = getattr(self.field.widget, "PARTS", None)
         if not parts:
             return self.auto_id
-        in_error = self.error_parts
+        return self._part_anchor(parts, self.error_parts)
+
+    def _part_anchor(self, parts: Collection[str], in_error: list[str]) -> str:
+        parts = list(parts)
         index = parts.index(in_error[0]) if in_error else 0
         if self.kind == "address" and in_error and in_error[0] == "subdistrict":
             postcode = clean_postcode(str((self.value() or [""])[0] or ""))
             if not postcode_choices(postcode):
                 index = 0  # no select is shown without subdistricts
         return f"{self.auto_id}_{index}"
+
+    @property
+    def error_links(self) -> list[tuple[str, str]] | None:
+        """Each error's message and the input it is about, for a date's or an address's
+        error summary: "Enter the house number" links to the line, not the postcode.
+        None for a field of one input (the summary links all its errors to it)."""
+        parts = getattr(self.field.widget, "PARTS", None)
+        if not parts or not self.errors:
+            return None
+        links = []
+        for error in self.form.errors.as_data().get(self.name, []):
+            named = (error.params or {}).get("parts") or ()
+            anchor = self._part_anchor(parts, [p for p in parts if p in named])
+            links += [(str(message), anchor) for message in error]
+        return links
 
     @property
     def describedby(self) -> str:

@@ -73,6 +73,18 @@ def widget_attrs(widget: dict[str, Any], base_class: str | None = None) -> dict[
     return attrs
 
 
+def field_error_links(field: BoundField) -> list[tuple[str, str]]:
+    """(message, id of the control it is about) for each of a field's errors: the error
+    summary's links. A field of several inputs may say which each error is about
+    (``error_links``, the application form's dates and addresses); otherwise every error
+    links to :func:`field_target_id`."""
+    links = getattr(field, "error_links", None)
+    if links is not None:
+        return list(links)
+    target = field_target_id(field)
+    return [(str(error), target) for error in field.errors]
+
+
 def field_target_id(field: BoundField) -> str:
     """The id of the first control of a field: where an error summary link lands.
 

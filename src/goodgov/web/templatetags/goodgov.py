@@ -59,6 +59,12 @@ def govuk_attrs(widget: dict[str, Any], base_class: str | None = None) -> dict[s
 
 
 @register.filter
+def govuk_error_links(field: BoundField) -> list[tuple[str, str]]:
+    """Each of a field's errors with the id its error summary link should point to."""
+    return _forms.field_error_links(field)
+
+
+@register.filter
 def govuk_target(field: BoundField) -> str:
     """The id an error summary link should point to for this field."""
     return _forms.field_target_id(field)
