@@ -141,6 +141,24 @@ def test_the_reset_ends_every_session_the_officer_has_open(
     assert signed_in.redirect_chain[-1][0] == en("mfa_activate_totp")
 
 
+def test_a_stale_copy_of_the_officer_saved_later_does_not_open_the_ended_sessions(
+    lost: User, agency_admin: User, agency: Agency
+) -> None:
+    # given: a device signed in, and a copy of the officer read before the reset (a
+    # request under way elsewhere)
+    device = sign_in(Client(), lost)
+    stale = User.objects.get(pk=lost.pk)
+    services.officer_second_factor_reset(actor=agency_admin, agency=agency, officer=lost)
+
+    # when: that copy is saved whole afterwards
+    stale.full_name = "approver (renamed)"
+    stale.save()
+
+    # then: the generation stays raised, and the device stays signed out
+    assert User.objects.get(pk=lost.pk).session_generation == 1
+    assert device.get(en("office:queue")).status_code == 302
+
+
 def test_a_refused_reset_ends_no_session(lost: User, agency_admin: User) -> None:
     # given: the admin signed in; an officer with no second factor to reset, signed in
     admin = sign_in(Client(), agency_admin)

@@ -299,6 +299,80 @@ def test_an_address_is_held_to_the_forms_rules_through_the_api(
 
 
 @pytest.fixture
+def staffed(definition: dict[str, Any]) -> dict[str, Any]:
+    """A whole-number question with no bounds."""
+    definition["form"]["schema"]["properties"]["staff"] = {"type": "integer"}
+    ui = definition["form"]["ui"]
+    ui["order"].append("staff")
+    ui["fields"]["staff"] = {"label": {"th": "จำนวนพนักงาน", "en": "Number of staff"}}
+    return definition
+
+
+def test_a_whole_number_longer_than_the_form_takes_is_refused(
+    citizen_a, staffed, service_version, in_english
+):
+    # given: 16 digits, within the schema (no bounds) but not what the form takes
+    client = login(Client(), citizen_a)
+    events = Event.objects.count()
+    answers = {**ANSWERS, "staff": 10**15}
+    # when
+    response = post(client, {"service": "test-permit", "answers": answers, "declaration": True})
+    # then: the form's own limit
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "answers.staff",
+            "message": "Enter the number of staff as a whole number with at most 15 digits",
+        }
+    ]
+    nothing_changed(events)
+
+
+def test_an_address_of_none_of_its_parts_is_no_answer(citizen_a, service_version):
+    # given: an optional address with only keys the form does not read
+    client = login(Client(), citizen_a)
+    forged = {"province": "FAKE", "district": "FAKE", "x": "y" * 1000}
+    answers = {**ANSWERS, "shop_address": forged}
+    # when
+    response = post(client, {"service": "test-permit", "answers": answers, "declaration": True})
+    # then: filed, without it, as the form would have left it
+    assert response.status_code == 201
+    assert Case.objects.get().data == ANSWERS
+
+
+@pytest.fixture
+def starting(definition: dict[str, Any]) -> dict[str, Any]:
+    """A date question with an earliest date but no ``format: date`` in its schema."""
+    definition["form"]["schema"]["properties"]["start"] = {
+        "type": "string",
+        "formatMinimum": "2020-01-01",
+    }
+    ui = definition["form"]["ui"]
+    ui["order"].append("start")
+    ui["fields"]["start"] = {"label": {"th": "วันเริ่ม", "en": "Start date"}, "widget": "date"}
+    return definition
+
+
+def test_a_date_that_does_not_exist_is_refused_though_the_schema_lacks_its_format(
+    citizen_a, starting, service_version, in_english
+):
+    # given
+    client = login(Client(), citizen_a)
+    events = Event.objects.count()
+    answers = {**ANSWERS, "start": "2026-02-30"}
+    # when
+    response = post(client, {"service": "test-permit", "answers": answers, "declaration": True})
+    # then
+    from goodgov.cases.forms import form_rule_problem
+
+    _stored, message = form_rule_problem(starting, "start", "2026-02-30", complete=True)
+    assert message is not None
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "answers.start", "message": message}]
+    nothing_changed(events)
+
+
+@pytest.fixture
 def dated(definition: dict[str, Any]) -> dict[str, Any]:
     """The opening date may not be before 1 January 2026 nor after 31 December 2027."""
     opening = definition["form"]["schema"]["properties"]["opening_date"]

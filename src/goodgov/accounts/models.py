@@ -73,6 +73,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return str(self)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A full save of a user read before :func:`~goodgov.accounts.services.user_end_sessions`
+        must not write the old generation back, which would open the ended sessions
+        again: the generation only goes up."""
+        if kwargs.get("update_fields") is None and self.pk and not self._state.adding:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("session_generation", flat=True)
+                .first()
+            )
+            if stored is not None and stored > self.session_generation:
+                self.session_generation = stored
+        super().save(*args, **kwargs)
+
     # Sessions: Django keeps an HMAC of the password in each session and ends the session
     # when it no longer matches. The generation joins the password in it once raised, so
     # that sessions opened before can be ended too; at 0 the hash is Django's own.

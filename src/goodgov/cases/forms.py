@@ -1139,17 +1139,22 @@ def form_rule_problem(
 ) -> tuple[Any, Any]:
     """(the answer as this form stores it, None), or (None, what the form says is wrong),
     for ``answer`` to question ``name``: the form's own field judges it, in the current
-    language, so an answer sent to the API is told what the page would say."""
+    language, so an answer sent to the API is told what the page would say. An answer
+    the form would read as empty (an address of none of its parts) is stored as no
+    answer: (None, None).
+
+    The answer goes to the field as sent (an ISO date string, an address's parts by
+    name), not through ``from_answer``, which reads what it cannot parse as empty."""
     form_def = definition.get("form", {})
     prop = form_def.get("schema", {}).get("properties", {}).get(name, {})
     ui = form_def.get("ui", {}).get("fields", {}).get(name, {})
     required = complete and name in form_def.get("schema", {}).get("required", [])
     field = _question_field(name, prop, ui, required=required, complete=complete)
     try:
-        value = field.clean(field.from_answer(answer))  # type: ignore[attr-defined]
+        value = field.clean(answer)
     except ValidationError as exc:
         return None, exc.messages[0]
-    return (field.to_answer(value) if value is not None else answer), None  # type: ignore[attr-defined]
+    return (field.to_answer(value) if value is not None else None), None  # type: ignore[attr-defined]
 
 
 def _question_field(

@@ -176,24 +176,42 @@ def _check_answers(case: Case, answers: dict[str, Any], *, complete: bool) -> No
     _check_form_rules(case, answers, complete=complete)  # the fast check's doubt was unfounded
 
 
+_TOO_MANY = 10**answer_forms.NUMBER_MAX_DIGITS  # a whole number with more digits
+
+
 def _check_form_rules(case: Case, answers: dict[str, Any], *, complete: bool) -> None:
     """The application form's rules that JSON Schema cannot state (an address's codes; a
     date's earliest and latest), for answers the schema accepted: checked by the form's
     own fields (``forms.form_rule_problem``), and an address stored as the form stores it
     (its district and province from its subdistrict), whichever way it came. Only for
-    questions that have such rules."""
+    questions that have such rules; and no whole number longer than the form takes."""
     definition = case.version.definition
     form = definition["form"]
     ui_fields = form.get("ui", {}).get("fields", {})
     errors: dict[str, Any] = {}
     for name, prop in form["schema"].get("properties", {}).items():
-        if name not in answers or not answer_forms.has_form_rules(prop, ui_fields.get(name, {})):
+        if name not in answers:
+            continue
+        value = answers[name]
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _TOO_MANY:
+            # within the question's range (the schema said so), but longer than the form
+            # takes: the same limit whichever way the answer came
+            ui = ui_fields.get(name, {})
+            params = answer_forms.message_params(
+                localized(ui.get("label")) or name, localized(ui.get("noun"))
+            )
+            limit = answer_forms.NUMBER_MAX_DIGITS
+            errors[name] = str(answer_forms.WHOLE_NUMBER_DIGITS) % {**params, "limit": limit}
+            continue
+        if not answer_forms.has_form_rules(prop, ui_fields.get(name, {})):
             continue
         stored, problem = answer_forms.form_rule_problem(
             definition, name, answers[name], complete=complete
         )
         if problem is not None:
             errors[name] = problem
+        elif stored is None:
+            del answers[name]  # nothing the form would keep (an address of no parts)
         else:
             answers[name] = stored
     if errors:

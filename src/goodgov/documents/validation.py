@@ -1,7 +1,6 @@
 """Checks on uploaded evidence: size, a type judged from the file's own bytes, whether an
-image or a PDF is whole (``documents.images``, ``documents.pdfs``: a PDF locked with a
-password is refused too), and a virus scan when clamd is configured
-(``documents.scanning``).
+image or a PDF is whole (``documents.images``, ``documents.pdfs``), and a virus scan
+when clamd is configured (``documents.scanning``).
 
 The file name and the content type the browser sends are chosen by the sender, so
 neither is trusted: an HTML page or a program renamed ``x.pdf`` is refused.
@@ -105,11 +104,6 @@ def check_upload(upload: UploadedFile, *, accept: list[str], max_bytes: int | No
         images.check_whole(data, detected)
         if detected == "application/pdf":
             pdfs.check_whole(data)
-    except pdfs.LockedPdf as exc:
-        raise ValidationError(
-            _("The PDF is protected by a password. Save a copy without a password and upload it"),
-            code="locked",
-        ) from exc
     except (images.DamagedImage, pdfs.DamagedPdf) as exc:
         raise ValidationError(
             _("The file is damaged or incomplete. Save or scan it again and upload it"),
