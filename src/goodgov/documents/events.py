@@ -9,7 +9,7 @@ KIND = {"enum": ["permit", "certificate", "letter", "decision-letter"]}
 
 declare(
     "evidence.uploaded",
-    {"reference": {"type": ["string", "null"]}, "item": CODE, "sha256": {"type": "string"}},
+    {"reference": {"type": ["string", "null"]}, "item": CODE, "sha256": SHA256},
 )
 declare("evidence.removed", {"reference": {"type": ["string", "null"]}, "item": CODE})
 declare(

@@ -35,7 +35,8 @@ class AccessRightAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoke instead: the history stays
 
-    @admin.action(description="Revoke the selected rights")
+    # Revoking changes a right: only for those who may change them, not all who may look.
+    @admin.action(description="Revoke the selected rights", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for right in queryset:
             services.right_revoke(actor=request.user, right=right)
