@@ -14,29 +14,13 @@ from goodgov.cases import services as cases
 from goodgov.cases.models import Case
 from goodgov.documents.models import Evidence
 from goodgov.ledger import schemas
-from goodgov.ledger.models import Event
 from tests.cases.conftest import submitted_case
+from tests.recorded import events_since, last_event_id, summary
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 OTHER_PDF = PDF.replace(b"Catalog", b"Catalog /Lang (th)")
-
-
-def last_event_id() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def events_since(event_id: int) -> list[Event]:
-    return list(Event.objects.filter(id__gt=event_id).select_related("agency").order_by("id"))
-
-
-def summary(events: list[Event]) -> list[tuple[str, Any, str | None, str, str]]:
-    """(action, actor, agency code, subject type, subject id) of each event, in order."""
-    return [
-        (e.action, e.actor_id, e.agency.code if e.agency else None, e.subject_type, e.subject_id)
-        for e in events
-    ]
 
 
 def pdf_upload(data: bytes = PDF, name: str = "plan.pdf") -> dict[str, Any]:

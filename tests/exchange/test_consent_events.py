@@ -20,29 +20,13 @@ from goodgov.core import national_id
 from goodgov.exchange import services
 from goodgov.exchange.models import AccessRight, Consent
 from goodgov.ledger import schemas
-from goodgov.ledger.models import Event
 from goodgov.ledger.services import commitment
 from tests.conftest import ID_A, TOTP_SECRET, login, make_user
+from tests.recorded import events_since, last_event_id, summary
 
 pytestmark = pytest.mark.django_db
 
 IN_30_DAYS = dt.timedelta(days=30)
-
-
-def last_event_id() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def events_since(event_id: int) -> list[Event]:
-    return list(Event.objects.filter(id__gt=event_id).select_related("agency").order_by("id"))
-
-
-def summary(events: list[Event]) -> list[tuple[str, Any, str | None, str, str]]:
-    """(action, actor, agency code, subject type, subject id) of each event, in order."""
-    return [
-        (e.action, e.actor_id, e.agency.code if e.agency else None, e.subject_type, e.subject_id)
-        for e in events
-    ]
 
 
 @pytest.fixture

@@ -16,27 +16,12 @@ from goodgov.ledger.models import Event
 from goodgov.performance import services
 from goodgov.performance.models import Indicator, Plan, StrategicObjective
 from tests.performance.test_plans import FY, make_indicator, make_objective, make_plan
+from tests.recorded import events_since, last_event_id, summary
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 LATER = dt.date(2030, 1, 1)
-
-
-def last_event_id() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def events_since(event_id: int) -> list[Event]:
-    return list(Event.objects.filter(id__gt=event_id).select_related("agency").order_by("id"))
-
-
-def summary(events: list[Event]) -> list[tuple[str, Any, str | None, str, str]]:
-    """(action, actor, agency code, subject type, subject id) of each event, in order."""
-    return [
-        (e.action, e.actor_id, e.agency.code if e.agency else None, e.subject_type, e.subject_id)
-        for e in events
-    ]
 
 
 def assert_only(events: list[Event], action: str, public: dict[str, Any]) -> None:
