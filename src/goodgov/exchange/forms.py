@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -128,7 +129,11 @@ class MomentBoundField(GovukBoundField):
 
     @property
     def error_anchor(self) -> str:
-        in_error = self.error_parts
+        return self._part_anchor((), self.error_parts)
+
+    def _part_anchor(self, parts: Collection[str], in_error: list[str]) -> str:
+        """The id of the first input in ``in_error``: a date's inputs are ``_0_<n>``, the
+        time's ``_1_<n>`` (each error of the summary links to its own)."""
         part = in_error[0] if in_error else DateInput.PARTS[0]
         if part in DateInput.PARTS:
             return f"{self.auto_id}_0_{DateInput.PARTS.index(part)}"
