@@ -41,7 +41,7 @@ from goodgov.cases.answers import (
 from goodgov.catalogue.models import ServiceVersion, localized
 from goodgov.catalogue.validation import WIDGET_TYPES
 from goodgov.core import national_id, thai
-from goodgov.core.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from goodgov.core.text import PlainTextMixin, has_control_characters, refuse_control_characters
 from goodgov.core.thai_address import (
     ascii_digits,
     clean_postcode,
@@ -161,14 +161,6 @@ def _text(message: Any, params: dict[str, Any]) -> str:
 
 def _add_class(attrs: dict[str, Any], css: str) -> None:
     attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
-
-
-def _refuse_control_characters(value: Any, parts: Collection[str] = ()) -> None:
-    """The shared rule (``core.text``) on what was typed, before it is read or tidied:
-    tidying would hide some of them (a vertical tab is white space) and keep others."""
-    if has_control_characters(value):
-        params = {"parts": tuple(parts)} if parts else None
-        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters", params=params)
 
 
 def _digits(number: Decimal) -> int:
@@ -486,15 +478,6 @@ class AnswerMixin:
         return answer
 
 
-class PlainTextMixin:
-    """Refuses control characters in what was typed, with the shared message, before the
-    field reads it (and so before Django's own "Null characters are not allowed.")."""
-
-    def to_python(self, value: Any) -> Any:
-        _refuse_control_characters(value)
-        return super().to_python(value)  # type: ignore[misc]
-
-
 class TextField(PlainTextMixin, AnswerMixin, forms.CharField):
     pass
 
@@ -573,7 +556,7 @@ class NumberField(AnswerMixin, forms.Field):
             return value
         if isinstance(value, float):
             return Decimal(str(value))
-        _refuse_control_characters(value)
+        refuse_control_characters(value)
         text = ascii_digits(str(value)).strip()
         if not text:
             return None
@@ -667,13 +650,13 @@ class DateField(AnswerMixin, forms.Field):
         if value in self.empty_values:
             return None
         if isinstance(value, str):
-            _refuse_control_characters(value, DateInput.PARTS)
+            refuse_control_characters(value, DateInput.PARTS)
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 raise self._error(DATE_REAL, "date", *DateInput.PARTS) from None
         typed = list(value)[:3]
-        _refuse_control_characters(
+        refuse_control_characters(
             typed,
             [n for n, p in zip(DateInput.PARTS, typed, strict=False) if has_control_characters(p)],
         )
@@ -800,7 +783,7 @@ class AddressField(AnswerMixin, forms.Field):
 
     def clean(self, value: Any) -> dict[str, str] | None:
         if isinstance(value, (list, tuple)):
-            _refuse_control_characters(
+            refuse_control_characters(
                 value,
                 [
                     n
@@ -809,7 +792,7 @@ class AddressField(AnswerMixin, forms.Field):
                 ],
             )
         elif isinstance(value, dict):
-            _refuse_control_characters(
+            refuse_control_characters(
                 value, [n for n, p in value.items() if has_control_characters(p)]
             )
         parts = self.to_python(value)

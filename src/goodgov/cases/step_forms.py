@@ -9,17 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from goodgov.accounts import phone as phone_numbers
 from goodgov.accounts.forms import FULL_NAME_TOO_LONG
-from goodgov.core.text import refuse_control_characters
+from goodgov.core.text import PlainTextMixin
 
 
-class PlainTextField(forms.CharField):
+class PlainTextField(PlainTextMixin, forms.CharField):
     """Free text a person writes (an answer, a request, reasons): control characters are
-    refused with the shared message (``core.text``), before anything else is said of it
-    (Django's own "Null characters are not allowed." included)."""
-
-    def to_python(self, value: Any) -> Any:
-        refuse_control_characters(value)
-        return super().to_python(value)
+    refused with the shared message (``core.text``)."""
 
 
 class DeclarationForm(forms.Form):

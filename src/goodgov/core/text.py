@@ -10,6 +10,7 @@ One rule for every form and the API, with one message.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,7 +36,21 @@ def has_control_characters(value: Any) -> bool:
     return False
 
 
-def refuse_control_characters(value: Any) -> None:
-    """A form field validator: ``ValidationError`` (code ``control_characters``)."""
+def refuse_control_characters(value: Any, parts: Collection[str] = ()) -> None:
+    """``ValidationError`` (code ``control_characters``) for what was typed, before it is
+    read or tidied (tidying would hide some, a vertical tab being white space, and keep
+    others). ``parts``: the inputs of a field of several that hold them, for its error
+    summary link."""
     if has_control_characters(value):
-        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+        params = {"parts": tuple(parts)} if parts else None
+        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters", params=params)
+
+
+class PlainTextMixin:
+    """For a form field of free text: control characters are refused with the shared
+    message before the field reads the value (and so before Django's own "Null
+    characters are not allowed.")."""
+
+    def to_python(self, value: Any) -> Any:
+        refuse_control_characters(value)
+        return super().to_python(value)  # type: ignore[misc]

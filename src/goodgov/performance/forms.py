@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goodgov.cases.forms import NumberField
 from goodgov.core.thai_address import ascii_digits
 from goodgov.performance import measures as m
 from goodgov.performance import plans
@@ -20,20 +21,17 @@ BUDDHIST_ERA = _("Enter the fiscal year in the Buddhist era, from 2543 to 2743, 
 ENGLISH_HINT = _("In English. Optional: the Thai text is shown when it is empty.")
 
 
-#: A number as people write one: digits (Thai or ASCII), an optional minus, thousands
-#: grouped by commas or not at all, an optional decimal part. Not "1e5", "1,00" or "٣".
-_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
-
-
 class PlainDecimalField(forms.DecimalField):
-    """``DecimalField`` reading "125,000.50" and Thai digits, and refusing what Python's
-    ``Decimal`` would take but nobody means (an exponent, "NaN", "Infinity")."""
+    """``DecimalField`` reading numbers as the application form does (``NumberField``:
+    commas only between thousands, Thai digits) and refusing what Python's ``Decimal``
+    would take but nobody means (an exponent, "NaN", "Infinity"). Spaces inside are
+    dropped ("1 250"), as people group digits so on a figure for a plan."""
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         text = re.sub(r"\s+", "", ascii_digits(str(value)))
-        if not _PLAIN_NUMBER.fullmatch(text):
+        if not NumberField.DECIMAL.fullmatch(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(text.replace(",", ""))
 
