@@ -19,6 +19,7 @@ configuration rather than a list someone must remember to update.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import re
 from collections.abc import Iterator
@@ -139,6 +140,37 @@ def test_every_route_states_its_access_rule() -> None:
     assert not missing, "routes without an access rule (goodgov.core.access.rule):\n" + "\n".join(
         missing
     )
+
+
+def test_every_app_that_serves_a_route_has_its_access_module() -> None:
+    """DESIGN.md: each domain app's ``access.py`` decides who may see and do what. An
+    app of the platform with a view on some route and data of its own (``models.py``)
+    must have one; ``web`` (home, statements, errors) serves only other apps' data."""
+    # given
+    serving = {
+        module.split(".")[1]
+        for route in routes()
+        for module in [getattr(route.callback, "__module__", "") or ""]
+        if module.startswith("goodgov.")
+    }
+    with_data = {
+        app.split(".")[1]
+        for app in settings.INSTALLED_APPS
+        if app.startswith("goodgov.") and importlib.util.find_spec(f"{app}.models") is not None
+    }
+
+    # when
+    without = sorted(
+        app
+        for app in serving & with_data
+        if importlib.util.find_spec(f"goodgov.{app}.access") is None
+    )
+
+    # then
+    assert {"cases", "catalogue", "ledger", "notifications", "accounts"} <= serving & with_data, (
+        "the walk missed apps that serve routes"
+    )
+    assert not without, f"apps serving routes without an access.py: {without}"
 
 
 def test_every_api_operation_states_its_auth() -> None:

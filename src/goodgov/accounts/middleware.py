@@ -1,4 +1,5 @@
-"""Officers and staff must use a second factor (TOTP); citizens may.
+"""Officers and staff must use a second factor (TOTP); citizens may
+(the rule: :mod:`goodgov.accounts.access`).
 
 A signed-in member of any agency, or Django admin staff (``is_staff`` or
 ``is_superuser``), who has no TOTP authenticator is sent to set one up and may use
@@ -42,21 +43,10 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from goodgov.accounts import access
 from goodgov.agencies.models import Membership
 from goodgov.ledger.models import PersonSalt
 from goodgov.ledger.services import commitment_remember
-
-# Pages an officer (or staff) without TOTP may still use: setting it up, confirming their
-# password on the way (allauth asks when the sign-in is old), signing out.
-SETUP_URL_NAMES = frozenset(
-    {
-        "mfa_activate_totp",
-        "mfa_index",
-        "account_reauthenticate",
-        "account_logout",
-        "set_language",
-    }
-)
 
 
 def _url_name(request: HttpRequest) -> str | None:
@@ -98,8 +88,7 @@ def _standing_params(user_id: Any) -> list[Any]:
 
 
 def _remember_standing(user: Any, officer: Any, totp: Any, salt: str | None) -> None:
-    # Staff flags are columns of the user row itself: no look-up for them.
-    needs_totp = bool(officer) or user.is_staff or user.is_superuser
+    needs_totp = access.must_use_second_factor(user, holds_role=bool(officer))
     setattr(user, _STANDING, (needs_totp, bool(totp)))
     if salt is not None:
         commitment_remember(user, salt)  # ledger.commitment(user) needs no look-up now
@@ -241,7 +230,7 @@ class OfficerSecondFactorMiddleware:
                 return self.get_response(request)
             logout(request)
             return redirect_to_login(request.get_full_path())
-        if _url_name(request) not in SETUP_URL_NAMES:
+        if _url_name(request) not in access.SECOND_FACTOR_SETUP_PAGES:
             return redirect("mfa_activate_totp")
         response = self.get_response(request)
         if _has_totp(user):

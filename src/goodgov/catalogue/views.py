@@ -5,19 +5,16 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from goodgov.catalogue import selectors
+from goodgov.catalogue import access, selectors
 from goodgov.catalogue.validation import clock_stops_for_information
-from goodgov.core import access
+from goodgov.core import access as rules
 from goodgov.exchange import privacy
 
 
-@access.rule(access.PUBLIC, "a public service's page")
+@rules.rule(rules.PUBLIC, "a public service's page")
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    service = selectors.service_detail(code)
-    if service is None:
-        raise Http404
-    version = service.current
-    definition = version.definition if version is not None else {}
+    service, version = access.service_to_show(code)
+    definition = version.definition
     evidence = definition.get("evidence", [])
     return render(
         request,
@@ -35,20 +32,18 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@access.rule(access.PUBLIC, "a public service's privacy notice")
+@rules.rule(rules.PUBLIC, "a public service's privacy notice")
 def privacy_notice(request: HttpRequest, code: str) -> HttpResponse:
-    service = selectors.service_detail(code)
-    notice = privacy.notice_for(service) if service is not None else None
+    service, _version = access.service_to_show(code)
+    notice = privacy.notice_for(service)
     if notice is None:
         raise Http404
     return render(request, "catalogue/privacy.html", {"service": service, "notice": notice})
 
 
-@access.rule(access.PUBLIC, "an agency's public services")
+@rules.rule(rules.PUBLIC, "an agency's public services")
 def agency(request: HttpRequest, code: str) -> HttpResponse:
-    found = selectors.agency_by_code(code)
-    if found is None:
-        raise Http404
+    found = access.agency_to_show(code)
     return render(
         request,
         "catalogue/agency.html",

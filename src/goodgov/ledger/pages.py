@@ -10,15 +10,15 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from goodgov.agencies.models import Agency
-from goodgov.core import access
-from goodgov.ledger import keys, merkle, note, receipts, sequencer, tiles
+from goodgov.core import access as rules
+from goodgov.ledger import access, keys, merkle, note, receipts, sequencer, tiles
 from goodgov.ledger.forms import EntryFilterForm, VerifyForm
 from goodgov.ledger.models import Checkpoint, Event
 
@@ -30,7 +30,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _entries(size: int, filters: dict[str, Any]) -> QuerySet[Event]:
-    events = Event.objects.filter(leaf_index__isnull=False, leaf_index__lt=size)
+    events = access.published_events(size)
     if filters.get("agency"):
         events = events.filter(agency__code=filters["agency"])
     if filters.get("action"):
@@ -64,7 +64,7 @@ def _actions() -> list[str]:
     )
 
 
-@access.rule(access.PUBLIC, "the public ledger: latest entries, checkpoint and key")
+@rules.rule(rules.PUBLIC, "the public ledger: latest entries, checkpoint and key")
 def index(request: HttpRequest) -> HttpResponse:
     latest = sequencer.latest_checkpoint()
     size = latest.size if latest else 0
@@ -100,12 +100,9 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.rule(access.PUBLIC, "one entry of the public ledger with its inclusion proof")
+@rules.rule(rules.PUBLIC, "one entry of the public ledger with its inclusion proof")
 def entry(request: HttpRequest, index: int) -> HttpResponse:
-    latest = sequencer.latest_checkpoint()
-    if latest is None or not 0 <= index < latest.size:
-        raise Http404
-    event = Event.objects.select_related("agency").filter(leaf_index=index).first()
+    latest, event = access.entry_to_show(index)
     reader = tiles.TileReader(latest.size, sequencer.fetch_tile)
     leaf = reader.leaf_hash(index)
     proof = reader.inclusion_proof(index, latest.size)
@@ -143,7 +140,7 @@ def _checkpoint_time(size: int | None) -> dt.datetime | None:
 
 
 @require_http_methods(["GET", "POST"])
-@access.rule(access.PUBLIC, "anyone may check a ledger receipt or a receipt's short code")
+@rules.rule(rules.PUBLIC, "anyone may check a ledger receipt or a receipt's short code")
 def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)

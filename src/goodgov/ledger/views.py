@@ -8,8 +8,8 @@ import re
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
-from goodgov.core import access
-from goodgov.ledger import keys, merkle, sequencer, tiles
+from goodgov.core import access as rules
+from goodgov.ledger import access, keys, merkle, sequencer, tiles
 from goodgov.ledger.models import Checkpoint, Tile
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -25,20 +25,17 @@ def _text(body: str, cache: str) -> HttpResponse:
     return response
 
 
-@access.rule(access.PUBLIC, "the signed checkpoint of the public log")
+@rules.rule(rules.PUBLIC, "the signed checkpoint of the public log")
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    latest = sequencer.latest_checkpoint()
-    if latest is None:
-        raise Http404
-    return _text(latest.note, FRESH)
+    return _text(access.checkpoint_to_show().note, FRESH)
 
 
-@access.rule(access.PUBLIC, "the log's verifier key (signed-note format)")
+@rules.rule(rules.PUBLIC, "the log's verifier key (signed-note format)")
 def key(request: HttpRequest) -> HttpResponse:
     return _text(keys.verifier_key() + "\n", "public, max-age=3600")
 
 
-@access.rule(access.PUBLIC, "the public log's stored signed checkpoints, in size order")
+@rules.rule(rules.PUBLIC, "the public log's stored signed checkpoints, in size order")
 def checkpoints(request: HttpRequest) -> JsonResponse:
     """``?after=S``: up to 1,000 signed checkpoints of sizes above S (default 0), smallest first.
 
@@ -63,7 +60,7 @@ def checkpoints(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@access.rule(access.PUBLIC, "a hash tile or entry bundle of the public log")
+@rules.rule(rules.PUBLIC, "a hash tile or entry bundle of the public log")
 def tile(request: HttpRequest, path: str) -> HttpResponse:
     try:
         wanted = tiles.parse_tile_path("tile/" + path)
@@ -110,7 +107,7 @@ def _proof_response(body: dict[str, object], *, sizes_given: bool) -> JsonRespon
     return response
 
 
-@access.rule(access.PUBLIC, "an inclusion proof of one entry in the public log")
+@rules.rule(rules.PUBLIC, "an inclusion proof of one entry in the public log")
 def inclusion_proof(request: HttpRequest) -> JsonResponse:
     """``?index=N[&size=S]``: the audit path of entry N in the tree of size S (default: latest)."""
     index = _size_arg(request, "index")
@@ -131,7 +128,7 @@ def inclusion_proof(request: HttpRequest) -> JsonResponse:
     )
 
 
-@access.rule(access.PUBLIC, "a consistency proof between two sizes of the public log")
+@rules.rule(rules.PUBLIC, "a consistency proof between two sizes of the public log")
 def consistency_proof(request: HttpRequest) -> JsonResponse:
     """``?old=A[&new=B]``: the proof that the tree of size B extends the tree of size A."""
     old = _size_arg(request, "old")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 
 from goodgov.core import rawsql
+from goodgov.notifications import access
 from goodgov.notifications.models import Message
 
 
@@ -43,6 +44,8 @@ def message_send(*, user: Any, subject: str, body: str, case: Any = None) -> Mes
 
 
 def messages_mark_read(*, user: Any) -> int:
+    """Mark the person's own unread messages read (only theirs: :mod:`.access`)."""
     from django.utils import timezone
 
-    return Message.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    unread = access.own_messages(user).filter(read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
