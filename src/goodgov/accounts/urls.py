@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("language/", views.notice_language, name="notice_language"),
+    path("sign-out-elsewhere/", views.sign_out_elsewhere, name="sign_out_elsewhere"),
 ]

@@ -10,6 +10,7 @@ from allauth.account.views import EmailView as AllauthEmailView
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -30,6 +31,11 @@ PRIMARY_TAKEN = _(
     "from your account."
 )
 
+
+#: Every other session of the person has ended (the account page's banner).
+SIGNED_OUT_ELSEWHERE = _(
+    "You are signed out on every other device and browser. You are still signed in here."
+)
 
 #: The language of messages and emails is saved (the account page's banner).
 NOTICE_LANGUAGE_SAVED = _("The language of your messages and emails is saved.")
@@ -80,6 +86,20 @@ def notice_language(request: HttpRequest) -> HttpResponse:
             messages.success(request, NOTICE_LANGUAGE_SAVED)
             return redirect("accounts:profile")
     return _profile_page(request, user, language_form=form)
+
+
+@require_POST
+@access.rule(access.SIGNED_IN, "ends the person's own other sessions only")
+def sign_out_elsewhere(request: HttpRequest) -> HttpResponse:
+    """End every session the signed-in person has open on other devices and browsers (a
+    lost phone, a shared computer), keeping this one: its session hash is brought up
+    to date, as after a password change, and its key renewed. Their own sessions only:
+    no account is named in the request."""
+    user: User = request.user  # type: ignore[assignment]
+    services.user_end_sessions(user=user)
+    update_session_auth_hash(request, user)
+    messages.success(request, SIGNED_OUT_ELSEWHERE)
+    return redirect(reverse("accounts:profile") + "#security")
 
 
 class EmailView(AllauthEmailView):
