@@ -223,6 +223,8 @@ def route_values(objects: RouteObjects) -> dict[str, dict[str, Value]]:
     draft = str(objects.draft.uuid)
     return {
         "cases:start": {"code": objects.service_code},  # a service's code, not an agency's
+        "catalogue:detail": {"code": objects.service_code},
+        "catalogue:privacy": {"code": objects.service_code},
         "cases:edit": {"case_id": draft},
         "cases:review": {"case_id": draft},
         "cases:rate": {"case_id": str(objects.decided.uuid)},  # closed cases only
