@@ -65,6 +65,15 @@ class IssuedDocument(Timestamped):
     )
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveIntegerField()
+    signature_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "SHA-256 of the signature in the file (the /Contents hex string): finds the "
+            "document from a copy whose signed bytes were changed"
+        ),
+    )
     file = models.FileField(upload_to=_issued_path, max_length=200)
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(

@@ -131,7 +131,13 @@ UNSIGNED = SignatureCheck(False, False, False, False, "", None)
 
 def check_signature(data: bytes) -> SignatureCheck:
     """Validate the (first) signature of ``data`` against our trust roots; never raises
-    for a bad file, it just says it is not valid."""
+    for a bad file, it just says it is not valid.
+
+    Only for bytes we made: pyHanko's reader builds the whole cross-reference table a
+    file declares, so a PDF of a few hundred bytes can make it allocate gigabytes. An
+    upload reaches it only when its SHA-256 is that of a document we issued
+    (``verification.verify_file``); anything else is judged without a parser.
+    """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext

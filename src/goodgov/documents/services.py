@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goodgov import ledger
-from goodgov.documents import images, pdf
+from goodgov.documents import images, pdf, pdfs
 from goodgov.documents.models import Evidence, IssuedDocument, _evidence_path
 
 _pending: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
@@ -270,6 +270,7 @@ def document_issue(*, actor: Any, case: Any) -> IssuedDocument:
             code=code,
             sha256=digest,
             size=len(signed),
+            signature_sha256=pdfs.issued_signature_digest(signed),
             issued_at=issued_at,
             issued_by=actor if getattr(actor, "pk", None) else None,
         )
