@@ -108,9 +108,10 @@ def test_an_account_an_agency_made_is_an_officer_account_even_without_roles(db: 
 def test_only_officer_accounts_can_be_given_roles(
     agency_admin: User, foreign_officer: User, clerk: User, citizen_b: User
 ) -> None:
-    """An officer of another agency, and a former officer of this one, are given roles;
-    a person's own account is not."""
-    # given: the clerk's only role in TBNK was removed
+    """An officer of another agency (who has signed in), and a former officer of this
+    one, are given roles; a person's own account is not."""
+    # given: the clerk's only role in TBNK was removed; DEPT's officer has signed in
+    sign_in(Client(), foreign_officer)
     services.membership_revoke(
         actor=agency_admin, membership=Membership.objects.get(user=clerk, role="officer")
     )

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import html
 import re
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -14,24 +18,26 @@ from tests.accounts.helpers import en
 from tests.agencies.conftest import sign_in
 
 
-def test_admin_adds_a_new_officer_who_sets_a_password_through_the_link(
-    agency_admin: User,
+def test_admin_adds_a_new_officer_who_sets_a_password_through_the_emailed_link(
+    agency_admin: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given
     admin_client = sign_in(Client(), agency_admin)
 
     # when
-    response = admin_client.post(
-        en("agencies:officer_add", code="TBNK"),
-        {
-            "email": "Dao@Example.test",
-            "full_name": "นางสาวดาว ทดลอง",
-            "roles": ["officer", "approver"],
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            en("agencies:officer_add", code="TBNK"),
+            {
+                "email": "Dao@Example.test",
+                "full_name": "นางสาวดาว ทดลอง",
+                "roles": ["officer", "approver"],
+            },
+        )
 
-    # then: the account exists with no usable password, and the link is shown once
-    html = response.content.decode()
+    # then: the account exists with no usable password; the admin is told the link was
+    # emailed, and is not shown it
+    page = html.unescape(response.content.decode())
     assert response.status_code == 200
     officer = User.objects.get(email="dao@example.test")
     assert officer.full_name == "นางสาวดาว ทดลอง"
@@ -42,13 +48,30 @@ def test_admin_adds_a_new_officer_who_sets_a_password_through_the_link(
     registered = Event.objects.get(action="person.registered", subject_id=str(officer.pk))
     assert registered.public["channel"] == "agency"
     assert registered.actor_id == agency_admin.pk
-    link = re.search(r'href="(http://testserver/en/accounts/password/reset/key/[^"]+)"', html)
-    assert link is not None
+    assert (
+        "We made an account for dao@example.test and emailed that address a link to choose "
+        "a password."
+    ) in page
+    assert "The link works once, for 3 days." in page
+    assert "/password/reset/key/" not in page
+
+    # and: one email, to the new officer only, in their language (Thai: they have not
+    # chosen one), holding the link
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["dao@example.test"]
+    assert email.subject.endswith(" \u2013 บริการภาครัฐ goodgov")
+    assert "เทศบาลตำบลบ้านนา" in email.body  # the agency, by its Thai name
+    assert "ลิงก์นี้ใช้ได้ครั้งเดียว ภายใน 3 วัน" in email.body
+    links = re.findall(r"https?://\S+/accounts/password/reset/key/\S+", email.body)
+    assert len(links) == 1
+    assert "/en/" not in links[0]
+    link = urlsplit(links[0]).path
 
     # when: the new officer opens the link and chooses a password
     officer_client = Client()
-    form_page = officer_client.get(link.group(1), follow=True)
-    assert "Choose a new password" in form_page.content.decode()
+    form_page = officer_client.get(link, follow=True)
+    assert "ตั้งรหัสผ่านใหม่" in form_page.content.decode()
     done = officer_client.post(
         form_page.redirect_chain[-1][0],
         {"password1": "a quiet river at dawn", "password2": "a quiet river at dawn"},
@@ -59,8 +82,8 @@ def test_admin_adds_a_new_officer_who_sets_a_password_through_the_link(
     officer.refresh_from_db()
     assert officer.check_password("a quiet river at dawn")
     # and the link works only once
-    again = Client().get(link.group(1), follow=True)
-    assert "This link does not work" in again.content.decode()
+    again = Client().get(link, follow=True)
+    assert "ลิงก์นี้ใช้ไม่ได้" in again.content.decode()
 
     # when: they sign in, they are sent to set up their authenticator app
     signed_in = officer_client.post(
@@ -74,8 +97,10 @@ def test_admin_adds_a_new_officer_who_sets_a_password_through_the_link(
 def test_admin_gives_roles_to_an_officer_who_already_has_an_account(
     agency_admin: User, foreign_officer: User
 ) -> None:
-    # given: an officer of another agency (a person's own account is refused:
+    # given: an officer of another agency, who has signed in before (a person's own
+    # account, and one nobody has signed in to, are refused:
     # tests/agencies/test_officer_add_rules.py)
+    sign_in(Client(), foreign_officer)
     client = sign_in(Client(), agency_admin)
     users = User.objects.count()
 

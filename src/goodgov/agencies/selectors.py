@@ -96,6 +96,30 @@ def is_officer_account(user: Any) -> bool:
     ).exists()
 
 
+def is_unclaimed_elsewhere(agency: Agency, user: Any) -> bool:
+    """Whether ``user``'s account is one nobody has signed in to yet and ``agency`` never
+    gave a role: an officer account (:func:`is_officer_account`) that other agencies made
+    or gave roles to, still waiting for its owner. ``agencies.services.officer_add``
+    refuses it: whoever holds it now may not be the person whose address it bears (an
+    account made before set-password links were emailed had its link shown to the
+    admin who made it), and once its owner signs in, through a link sent to the
+    address, it is theirs."""
+    if getattr(user, "last_login", None) is not None:
+        return False
+    return not Membership.objects.filter(agency=agency, user=user).exists()
+
+
+def second_factor_is_for_operator(agency: Agency, user: Any) -> bool:
+    """Whether only a platform operator may reset ``user``'s second factor, not an admin
+    of ``agency``: they hold an active role in another agency, or are Django staff or a
+    superuser. An admin could otherwise give such a person a role in their own agency,
+    reset the factor that guards the other agency's (or the platform's) powers, and leave
+    the account to whoever knows its password."""
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    return Membership.objects.filter(user=user, active=True).exclude(agency=agency).exists()
+
+
 def holds_role_in(agency: Agency, user: Any) -> bool:
     """Whether ``user`` holds an active role in ``agency`` now."""
     return Membership.objects.filter(agency=agency, user=user, active=True).exists()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from goodgov import ledger
 from goodgov.agencies.models import Agency, Membership, Role
 from goodgov.ledger.services import commitment
+
+log = logging.getLogger(__name__)
 
 OWN_ADMIN_ROLE = _(
     "You cannot remove your own administrator role. Ask another administrator of this "
@@ -35,6 +39,19 @@ NO_SECOND_FACTOR = _(
 )
 OWN_SECOND_FACTOR = _(
     "You cannot reset your own second factor. Ask another administrator of this agency to do it."
+)
+#: Said when the officer also holds a role in another agency, or is platform staff: an
+#: admin of one agency must not remove the factor that guards another's powers.
+SECOND_FACTOR_FOR_OPERATOR = _(
+    "You cannot reset this person's second factor, because they also hold a role in "
+    "another agency or help run the platform. Ask the platform operator to do it."
+)
+#: Said when the account is another agency's and nobody has signed in to it yet
+#: (``selectors.is_unclaimed_elsewhere``). It says no more than that: not which agency.
+UNCLAIMED_ELSEWHERE = _(
+    "This email address belongs to an officer account that nobody has signed in to yet. "
+    "Ask the person to sign in once (they can choose a password with “I have forgotten "
+    "my password” on the sign-in page), then add them again."
 )
 
 
@@ -119,17 +136,22 @@ def officer_add(
     *, actor: Any, agency: Agency, email: str, full_name: str, roles: list[str]
 ) -> OfficerAdded:
     """Give ``roles`` in ``agency`` to the person with ``email``, making their account
-    (with no usable password, to be set through a reset link) if they have none.
+    (with no usable password) if they have none. A new account's set-password link is
+    emailed to ``email`` once the change commits, never shown to the admin: the account
+    belongs to whoever reads that mailbox, not to the admin who made it.
 
     An existing account gets roles only if it is already an officer's
     (:func:`~goodgov.agencies.selectors.is_officer_account`): a person's own account is
-    refused, so that nobody is made an officer of an agency without their consent. One
-    who already holds every role chosen is refused too (nothing to give, nothing
-    recorded). ``full_name`` names a new account only; an existing one keeps its name.
+    refused, so that nobody is made an officer of an agency without their consent. So is
+    an officer account nobody has signed in to that never held a role in ``agency``
+    (:func:`~goodgov.agencies.selectors.is_unclaimed_elsewhere`): another agency's,
+    not yet in its owner's hands. One who already holds every role chosen is refused too
+    (nothing to give, nothing recorded). ``full_name`` names a new account only; an
+    existing one keeps its name.
     """
     from goodgov.accounts.models import User
     from goodgov.accounts.services import user_register
-    from goodgov.agencies.selectors import is_officer_account
+    from goodgov.agencies.selectors import is_officer_account, is_unclaimed_elsewhere
 
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -142,6 +164,10 @@ def officer_add(
         raise ValidationError(
             {"email": [ValidationError(PERSONAL_ACCOUNT, code="personal_account")]}
         )
+    elif is_unclaimed_elsewhere(agency, user):
+        raise ValidationError(
+            {"email": [ValidationError(UNCLAIMED_ELSEWHERE, code="unclaimed_elsewhere")]}
+        )
     held = set(
         Membership.objects.select_for_update()
         .filter(user=user, agency=agency, role__in=roles, active=True)
@@ -152,7 +178,43 @@ def officer_add(
         raise ValidationError({"roles": [ValidationError(ALREADY_HOLDS, code="already_holds")]})
     for role in granted:
         membership_grant(actor=actor, user=user, agency=agency, role=role)
+    if created:
+        made = user
+        transaction.on_commit(lambda: _email_password_setting_link(user=made, agency=agency))
     return OfficerAdded(user=user, created=created, granted=granted)
+
+
+def _email_password_setting_link(*, user: Any, agency: Agency) -> None:
+    """Email a new officer account's set-password link to its own address, in the
+    person's language, through allauth's adapter (as its password-reset emails are sent).
+
+    Run after the account's transaction commits. The link is made here and goes nowhere
+    else: not to the admin's page, not to the database. A failure is logged, not raised:
+    the account stands, and the person can still ask for a link with "I have forgotten
+    my password".
+    """
+    from allauth.account.adapter import get_adapter
+    from allauth.core import context as allauth_context
+
+    from goodgov.accounts.selectors import password_setting_path
+    from goodgov.notifications.services import in_language_of
+
+    try:
+        with in_language_of(user):
+            path = password_setting_path(user)
+            request = allauth_context.request
+            url = (
+                request.build_absolute_uri(path)
+                if request is not None
+                else settings.BASE_URL.rstrip("/") + path
+            )
+            get_adapter(request).send_mail(
+                "agencies/email/officer_account_made",
+                user.email,
+                {"user": user, "agency": agency, "password_reset_url": url},
+            )
+    except Exception:
+        log.exception("emailing the set-password link of account %s failed", user.pk)
 
 
 @transaction.atomic
@@ -164,16 +226,29 @@ def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> 
     ``ValidationError`` and nothing recorded when there were none.
 
     Only for someone holding an active role in ``agency``. An admin may not reset their
-    own: a stolen admin session could otherwise remove the factor that protects it.
+    own: a stolen admin session could otherwise remove the factor that protects it. Nor
+    that of someone who holds an active role in another agency, or is Django staff or a
+    superuser (:func:`~goodgov.agencies.selectors.second_factor_is_for_operator`): that
+    is a platform operator's to do, else an admin could give such a person a role here
+    and strip the factor guarding the other agency's or the platform's powers.
     """
     from allauth.mfa.models import Authenticator
 
     from goodgov.accounts.services import user_end_sessions
+    from goodgov.agencies.selectors import second_factor_is_for_operator
 
     if actor is not None and getattr(actor, "pk", None) == officer.pk:
         raise ValidationError(OWN_SECOND_FACTOR, code="own_second_factor")
-    if not Membership.objects.filter(user=officer, agency=agency, active=True).exists():
+    # Locked, so that no role is given or taken between this check and the reset.
+    held = list(
+        Membership.objects.select_for_update()
+        .filter(user=officer, active=True)
+        .values_list("agency_id", flat=True)
+    )
+    if agency.pk not in held:
         raise ValueError("not an officer of this agency")
+    if second_factor_is_for_operator(agency, officer):
+        raise ValidationError(SECOND_FACTOR_FOR_OPERATOR, code="second_factor_for_operator")
     removed, _by_model = Authenticator.objects.filter(
         user=officer,
         type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from goodgov.accounts.selectors import password_setting_path
 from goodgov.agencies import selectors, services
 from goodgov.agencies.access import agency_to_administer
 from goodgov.agencies.forms import OfficerAddForm, RoleForm
@@ -74,6 +74,7 @@ def officer(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
             "roles": roles,
             "holds_a_role": bool(held),
             "has_second_factor": selectors.has_second_factor(person),
+            "for_operator": selectors.second_factor_is_for_operator(agency, person),
             "is_self": person == request.user,
             "history": selectors.officer_history(agency, person),
             "role_labels": dict(Role.choices),
@@ -99,12 +100,15 @@ def officer_add(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if added.created:
-                # Shown once, never stored: the new officer sets a password with it.
-                link = request.build_absolute_uri(password_setting_path(added.user))
+                # The set-password link went to the new officer's address, not here.
                 return render(
                     request,
                     "agencies/officer_added.html",
-                    {"agency": agency, "person": added.user, "link": link},
+                    {
+                        "agency": agency,
+                        "person": added.user,
+                        "link_days": max(1, int(settings.PASSWORD_RESET_TIMEOUT) // 86400),
+                    },
                 )
             words = {"name": added.user, "roles": _role_labels(added.granted)}
             typed = form.cleaned_data["full_name"].strip()
@@ -180,9 +184,11 @@ def second_factor_reset(request: HttpRequest, code: str, user_id: int) -> HttpRe
     if not selectors.holds_role_in(agency, person):
         raise Http404
     if request.method == "POST":
+        # Refused (nothing changes) for their own, for someone who holds a role in another
+        # agency or is platform staff (a platform operator's to do), or with none set up.
         try:
             services.officer_second_factor_reset(actor=request.user, agency=agency, officer=person)
-        except ValidationError as exc:  # their own, or none set up: nothing changes
+        except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
@@ -203,6 +209,7 @@ def second_factor_reset(request: HttpRequest, code: str, user_id: int) -> HttpRe
             "agency": agency,
             "person": person,
             "is_self": person == request.user,
+            "for_operator": selectors.second_factor_is_for_operator(agency, person),
             "has_second_factor": selectors.has_second_factor(person),
         },
     )
