@@ -69,7 +69,12 @@ def test_signup_with_email_creates_the_account_and_records_registration(
     assert user.full_name == "นางสาวทดลอง ใช้ระบบ"
     assert user.phone is None
     assert user.check_password(PASSWORD)
-    assert user.national_id == ID_A
+    # the ID is kept as the person's claim: nobody has seen their ID card, so no
+    # registry, consent or look-up reaches it until a counter officer confirms it
+    assert user.national_id_claimed == ID_A
+    assert user.national_id == ""
+    assert user_by_national_id(ID_A) is None
+    assert ID_A not in user.national_id_claim_encrypted
     assert user.preferred_language == "en"
     event = Event.objects.get(action="person.registered")
     assert event.subject_id == str(user.pk)

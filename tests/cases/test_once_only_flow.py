@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import translation
 
 from goodgov.cases import services
@@ -25,6 +27,7 @@ from goodgov.exchange import services as exchange_services
 from goodgov.exchange.models import Consent, Exchange
 from goodgov.ledger import note
 from goodgov.ledger.models import Event
+from tests.cases.test_national_id_claims import sign_up
 from tests.conftest import FETCHED, ID_A, ID_B
 
 NODE = note.Signer.generate("ddg")
@@ -578,3 +581,25 @@ def test_a_consent_given_when_the_provider_was_down_is_kept_and_used_on_the_next
         "ok",
         "provider_unavailable",
     ]
+
+
+def test_a_claimed_id_fetches_nobodys_registry_record(
+    self_node: Any, fetching_version: Any, db: Any
+) -> None:
+    # given: someone signs up typing another person's ID, and applies for a service
+    # that fetches the applicant's record from the population registry
+    grant()
+    client = Client()
+    mallory = sign_up(client, "mallory@example.test")
+    case = start(client, fetching_version)
+
+    # when
+    response = client.post(edit_url(case), FORM, follow=True)
+
+    # then: nothing is asked of the registry; the person is told why and what to do
+    assert not FetchedFact.objects.filter(case=case).exists()
+    assert not Exchange.objects.exists()
+    page = html.unescape(response.content.decode())
+    assert "14 March 1950" not in page
+    assert "has not been checked against your ID card yet" in page
+    assert mallory.national_id == ""

@@ -330,6 +330,8 @@ def test_rekey_finds_every_encrypted_column_and_national_id_pair():
     assert FetchedFact._meta.get_field("data").name == "data"
     assert pairs == {
         ("accounts.User", "national_id_encrypted", "national_id_hash"),
+        # an ID the person gave themselves, not checked: sealed and hashed alike
+        ("accounts.User", "national_id_claim_encrypted", "national_id_claim_hash"),
         ("exchange.RegistryPerson", "national_id_encrypted", "national_id_hash"),
         ("exchange.WelfareRecord", "national_id_encrypted", "national_id_hash"),
     }

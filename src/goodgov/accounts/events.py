@@ -6,3 +6,10 @@ declare(
     "person.registered",
     {"person": COMMITMENT, "channel": {"enum": ["online", "counter", "agency"]}},
 )
+
+# A counter officer saw the person's ID card, bearing the national ID their account
+# claimed (``accounts.services.person_national_id_confirm``).
+declare(
+    "person.identity_confirmed",
+    {"person": COMMITMENT, "channel": {"enum": ["counter"]}},
+)

@@ -146,8 +146,9 @@ class SignupForm(AllauthSignupForm):
         max_length=20,
         error_messages={"max_length": services.NATIONAL_ID_INVALID},
         help_text=_(
-            "13 digits, on the front of your Thai ID card. With it, agencies can find "
-            "records about you so you do not have to send copies."
+            "13 digits, on the front of your Thai ID card. Once you have shown the card at "
+            "an agency counter, agencies can find records about you so you do not have to "
+            "send copies."
         ),
         widget=forms.TextInput(
             attrs={

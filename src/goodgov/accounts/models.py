@@ -44,6 +44,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     # database dump shows only that; ``national_id`` decrypts it.
     national_id_encrypted = models.TextField(blank=True, default="", editable=False)
     national_id_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # A national ID the person gave themselves (online sign-up) and nobody has checked
+    # against their ID card yet: shown to them, never trusted. No registry, consent or
+    # record of data use is reached through it, and a counter finds it only to have it
+    # confirmed (``accounts.services.person_national_id_confirm``). Several accounts may
+    # claim one ID; only the confirmed one holds ``national_id_hash``.
+    national_id_claim_encrypted = models.TextField(blank=True, default="", editable=False)
+    national_id_claim_hash = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, editable=False
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -110,9 +119,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # National ID: stored encrypted, looked up by keyed hash.
     def set_national_id(self, value: str) -> None:
+        """The person's national ID, checked against their ID card (at a counter, or by
+        a national digital ID): trusted from now on. Replaces any claim."""
         digits = national_id.clean(value)
         self.national_id_encrypted = national_id.encrypt_text(digits)
         self.national_id_hash = national_id.lookup_hash(digits)
+        self.national_id_claim_encrypted = ""
+        self.national_id_claim_hash = ""
+
+    def claim_national_id(self, value: str) -> None:
+        """A national ID the person typed themselves, not checked: kept as a claim only
+        (see ``national_id_claim_encrypted``)."""
+        digits = national_id.clean(value)
+        self.national_id_claim_encrypted = national_id.encrypt_text(digits)
+        self.national_id_claim_hash = national_id.lookup_hash(digits)
+
+    @property
+    def national_id_claimed(self) -> str:
+        """The national ID the person gave and nobody has checked yet, or ""."""
+        if not self.national_id_claim_encrypted:
+            return ""
+        return national_id.decrypt_text(self.national_id_claim_encrypted)
+
+    @property
+    def national_id_claimed_display(self) -> str:
+        claimed = self.national_id_claimed
+        return national_id.display(claimed) if claimed else ""
 
     @property
     def national_id(self) -> str:

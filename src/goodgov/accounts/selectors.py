@@ -55,3 +55,18 @@ def password_setting_path(user: User) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
+
+
+def users_claiming_national_id(value: str) -> list[User]:
+    """The accounts that give this national ID themselves and have not had it checked
+    (``User.national_id_claim_encrypted``): for a counter officer to confirm one of them
+    against the person's ID card. Active accounts only, oldest first."""
+    try:
+        digits = national_id.clean(value)
+    except national_id.InvalidNationalID:
+        return []
+    return list(
+        User.objects.filter(
+            national_id_claim_hash__in=national_id.lookup_hashes(digits), is_active=True
+        ).order_by("date_joined", "pk")
+    )

@@ -30,6 +30,9 @@ EMAIL_OR_PHONE_REQUIRED = _("Enter an email address or a mobile phone number")
 PHONE_TAKEN = _("An account with this phone number already exists.")
 EMAIL_TAKEN = _("An account with this email address already exists.")
 NOTICE_LANGUAGE_UNKNOWN = _("Choose Thai or English for your messages and emails")
+NATIONAL_ID_NOT_CLAIMED = _(
+    "This account no longer gives a national ID number to confirm. Look the person up again."
+)
 
 
 def national_id_digits(value: str) -> str:
@@ -56,12 +59,18 @@ def user_register(
     fictional: bool = False,
     preferred_language: str | None = None,
     contact_required: bool = True,
+    national_id_checked: bool = False,
 ) -> User:
     """Create a person's account and record ``person.registered``.
 
     ``password`` None gives an unusable password (the person sets one through a
     reset link). ``actor`` is who registered them: None for people who sign up
     themselves, the officer for accounts made at a counter or by an agency.
+
+    ``national_id`` is kept as the person's claim only (never trusted: see
+    ``User.national_id_claim_encrypted``) unless ``national_id_checked``: someone saw it
+    on their ID card (a counter officer; the demo's fictional people). A checked ID
+    releases other accounts' claims of it (:func:`_release_claims`).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown registration channel {channel!r}")
@@ -93,14 +102,18 @@ def user_register(
     user = User(email=email, phone=phone_e164, full_name=full_name.strip(), fictional=fictional)
     if preferred_language:
         user.preferred_language = preferred_language
-    if digits:
+    if digits and national_id_checked:
         user.set_national_id(digits)
+    elif digits:
+        user.claim_national_id(digits)
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["national_id_encrypted"])
+    user.full_clean(exclude=["national_id_encrypted", "national_id_claim_encrypted"])
     user.save()
+    if digits and national_id_checked:
+        _release_claims(actor=actor, digits=digits, keep=user)
     ledger.record(
         actor=actor if actor is not None else user,
         action="person.registered",
@@ -132,7 +145,78 @@ def person_register_at_counter(
         national_id=national_id,
         channel="counter",
         contact_required=False,
+        national_id_checked=True,
     )
+
+
+#: The message to an account whose claimed national ID was checked on someone else's
+#: ID card at a counter, and so taken off it.
+CLAIM_RELEASED_SUBJECT = _("The national ID number on your account was removed")
+CLAIM_RELEASED_BODY = _(
+    "The national ID number you gave when you made your account was checked against an "
+    "ID card at an agency counter, and it belongs to someone else. It has been removed "
+    "from your account; nothing else has changed. If the number is yours, bring your ID "
+    "card to the counter of any agency that uses this service."
+)
+
+
+def _release_claims(*, actor: Any, digits: str, keep: User) -> int:
+    """Take the national ID ``digits`` off every other account that claims it (in the
+    caller's transaction), and tell each one why. Returns how many."""
+    from goodgov.notifications.services import in_language_of, message_send
+
+    claimants = list(
+        User.objects.select_for_update()
+        .filter(national_id_claim_hash__in=nid.lookup_hashes(digits))
+        .exclude(pk=keep.pk)
+    )
+    for claimant in claimants:
+        claimant.national_id_claim_encrypted = ""
+        claimant.national_id_claim_hash = ""
+        claimant.save(update_fields=["national_id_claim_encrypted", "national_id_claim_hash"])
+        with in_language_of(claimant):
+            message_send(
+                user=claimant, subject=str(CLAIM_RELEASED_SUBJECT), body=str(CLAIM_RELEASED_BODY)
+            )
+    return len(claimants)
+
+
+@transaction.atomic
+def person_national_id_confirm(*, actor: Any, person: User, agency: Any) -> User:
+    """A counter officer of ``agency`` saw the person's ID card, and it bears the
+    national ID their account claims: the ID is the account's from now on (registry
+    records, consents and the record of data use reach it), and other accounts'
+    claims of it are released. Records ``person.identity_confirmed``."""
+    from goodgov.agencies.models import Membership, Role
+
+    if not Membership.objects.filter(
+        user=actor, agency=agency, role=Role.COUNTER, active=True
+    ).exists():
+        raise PermissionDenied
+    person = User.objects.select_for_update().get(pk=person.pk)
+    digits = person.national_id_claimed
+    if not digits:
+        raise ValidationError(NATIONAL_ID_NOT_CLAIMED, code="not_claimed")
+    if User.objects.filter(national_id_hash__in=nid.lookup_hashes(digits)).exists():
+        raise ValidationError(NATIONAL_ID_TAKEN, code="taken")
+    person.set_national_id(digits)
+    person.save(
+        update_fields=[
+            "national_id_encrypted",
+            "national_id_hash",
+            "national_id_claim_encrypted",
+            "national_id_claim_hash",
+        ]
+    )
+    _release_claims(actor=actor, digits=digits, keep=person)
+    ledger.record(
+        actor=actor,
+        action="person.identity_confirmed",
+        subject=person,
+        agency=agency,
+        public={"person": commitment(person), "channel": "counter"},
+    )
+    return person
 
 
 @transaction.atomic

@@ -23,8 +23,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goodgov.accounts.models import User
-from goodgov.accounts.selectors import user_by_national_id
-from goodgov.accounts.services import person_register_at_counter
+from goodgov.accounts.selectors import user_by_national_id, users_claiming_national_id
+from goodgov.accounts.services import (
+    NATIONAL_ID_NOT_CLAIMED,
+    person_national_id_confirm,
+    person_register_at_counter,
+)
 from goodgov.agencies.selectors import agencies_of, roles_of
 from goodgov.cases import access, selectors, services
 from goodgov.cases.answers import answer_rows
@@ -337,6 +341,9 @@ def reject(request: HttpRequest, case_id: str) -> HttpResponse:
 COUNTER_PERSON = "office.counter.person"
 COUNTER_NEW = "office.counter.new"
 _COUNTER_NEW_PURPOSE = b"office-counter-new-v1"
+#: The accounts (pks) that claim the national ID the look-up found nobody checked for:
+#: the officer may confirm one of them against the person's ID card, and only these.
+COUNTER_CLAIMANTS = "office.counter.claimants"
 #: What the officer typed to register a person before their session ended, sealed, held
 #: until they have looked the person's ID up again (that ID was in the session that
 #: ended) and the registration form shows it; dropped when they start again, when the
@@ -382,6 +389,28 @@ def _counter_forget(request: HttpRequest) -> None:
     request.session.pop(COUNTER_PERSON, None)
     request.session.pop(COUNTER_NEW, None)
     request.session.pop(COUNTER_KEPT, None)
+    request.session.pop(COUNTER_CLAIMANTS, None)
+
+
+def _counter_claimants(request: HttpRequest) -> list[User]:
+    """The accounts that claim the looked-up ID, as the look-up found them (still
+    claiming it: one confirmed meanwhile releases the others)."""
+    pks = request.session.get(COUNTER_CLAIMANTS) or []
+    claiming = User.objects.filter(pk__in=pks).exclude(national_id_claim_hash="")
+    found = {u.pk: u for u in claiming}
+    return [found[pk] for pk in pks if pk in found]
+
+
+def _contact_hint(user: User) -> str:
+    """Enough of an account's email address or phone for the person at the counter to
+    recognise it as theirs, not enough to learn it: ``so***@example.test``,
+    ``08x-xxx-5678``."""
+    if user.email:
+        local, _at, domain = user.email.partition("@")
+        return f"{local[:2]}***@{domain}"
+    if user.phone:
+        return f"xxx-xxx-{user.phone[-4:]}"
+    return ""
 
 
 def _counter_person(request: HttpRequest) -> User | None:
@@ -442,6 +471,7 @@ def _counter_page(
     register: CounterRegisterForm | None = None,
     person: User | None = None,
     new_id: str = "",
+    claimants: list[User] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     held = _counter_held(request) if find is not None else None
@@ -453,6 +483,7 @@ def _counter_page(
             "register": register,
             "person": person,
             "new_id": national_id.display(new_id) if new_id else "",
+            "claimants": [(c, _contact_hint(c)) for c in claimants or []],
             "held": _held_rows(held) if held is not None else [],
             "services": Service.objects.filter(
                 agency__in=agencies, active=True, current__isnull=False
@@ -489,6 +520,8 @@ def counter(request: HttpRequest) -> HttpResponse:
             return _counter_find(request, agencies)
         if step == "register":
             return _counter_register(request, agencies)
+        if step == "confirm":
+            return _counter_confirm(request, agencies)
         if step == "again":
             _counter_forget(request)
         return redirect("office:counter")
@@ -511,7 +544,13 @@ def counter(request: HttpRequest) -> HttpResponse:
         held = _counter_held(request, take=True)
         if held is not None:
             messages.warning(request, kept_forms.KEPT_TYPING)
-        return _counter_page(request, agencies, register=_register_form(held), new_id=new_id)
+        return _counter_page(
+            request,
+            agencies,
+            register=_register_form(held),
+            new_id=new_id,
+            claimants=_counter_claimants(request),
+        )
     return _counter_page(request, agencies, find=CounterFindForm())
 
 
@@ -535,6 +574,13 @@ def _counter_find(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
         request.session[COUNTER_NEW] = national_id.encrypt_text(
             digits, purpose=_COUNTER_NEW_PURPOSE
         )
+        # Accounts made online that give this ID, unchecked: the officer, holding the ID
+        # card, may confirm the one that is the person's. Each is shown to the officer
+        # (name, a hint of its contact): person.viewed, on that account's tracker.
+        claimants = users_claiming_national_id(digits)
+        for claimant in claimants:
+            person_lookup_record(actor=request.user, person=claimant, agency=agencies[0])
+        request.session[COUNTER_CLAIMANTS] = [c.pk for c in claimants]
     else:
         _counter_forget(request)  # details held to register someone new are not theirs
         # The look-up showed the officer that the person has an account, and their name:
@@ -566,7 +612,43 @@ def _counter_register(request: HttpRequest, agencies: list[Any]) -> HttpResponse
                 request, _("The person is registered. Choose the service they are applying for.")
             )
             return redirect("office:counter")
-    return _counter_page(request, agencies, register=register, new_id=new_id, status=400)
+    return _counter_page(
+        request,
+        agencies,
+        register=register,
+        new_id=new_id,
+        claimants=_counter_claimants(request),
+        status=400,
+    )
+
+
+def _counter_confirm(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
+    """The officer saw the person's ID card: the account they chose among those that
+    claim the looked-up ID becomes the person's, with the ID confirmed."""
+    chosen = request.POST.get("account", "")
+    claimant = next((c for c in _counter_claimants(request) if str(c.pk) == chosen), None)
+    if claimant is None:  # not one the look-up offered, or released meanwhile
+        messages.error(request, str(NATIONAL_ID_NOT_CLAIMED))
+        _counter_forget(request)
+        return redirect("office:counter")
+    try:
+        person = person_national_id_confirm(actor=request.user, person=claimant, agency=agencies[0])
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        _counter_forget(request)
+        return redirect("office:counter")
+    _counter_forget(request)
+    request.session[COUNTER_PERSON] = person.pk
+    messages.success(
+        request,
+        _(
+            "The national ID number is confirmed on the person's account. Choose the "
+            "service they are applying for."
+        ),
+    )
+    return redirect("office:counter")
 
 
 @require_http_methods(["GET", "POST"])

@@ -506,7 +506,8 @@ def case_fetch_facts(
 ) -> dict[str, once_only.FetchFailed]:
     """Fetch from other agencies' registries the facts the draft still lacks (once-only).
 
-    The applicant is named by the national ID of their account. ``consented`` holds the
+    The applicant is named by the national ID of their account, once checked against
+    their ID card (a national ID they only typed themselves is never sent). ``consented`` holds the
     keys of the ``consent: true`` items the person has just agreed to. No transaction is
     held while a provider answers; each fact is then stored in a transaction of its own.
     Returns, for each item not fetched, why (an optional item waiting for consent is left
@@ -526,6 +527,7 @@ def case_fetch_facts(
             fact = once_only.fetch(
                 item=item,
                 national_id_value=case.applicant.national_id,
+                national_id_unchecked=bool(case.applicant.national_id_claim_hash),
                 purpose=case.service.code,
                 actor=actor,
                 actor_role=role,

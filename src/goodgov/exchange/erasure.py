@@ -75,6 +75,8 @@ def person_erase(*, actor: Any, person: Any, reference: str = "", agency: Any = 
     person.phone_verified = False
     person.national_id_encrypted = ""
     person.national_id_hash = None
+    person.national_id_claim_encrypted = ""
+    person.national_id_claim_hash = ""
     person.is_active = False
     person.set_unusable_password()
     person.save(
@@ -85,6 +87,8 @@ def person_erase(*, actor: Any, person: Any, reference: str = "", agency: Any = 
             "phone_verified",
             "national_id_encrypted",
             "national_id_hash",
+            "national_id_claim_encrypted",
+            "national_id_claim_hash",
             "is_active",
             "password",
         ]

@@ -311,9 +311,14 @@ def fetch(
     actor: Any,
     actor_role: str = "",
     consent: bool = False,
+    national_id_unchecked: bool = False,
     **call_options: Any,
 ) -> Fact:
     """Ask the item's source for the person's fields; :class:`FetchFailed` if it cannot.
+
+    ``national_id_value`` is the person's checked national ID only; with none,
+    ``national_id_unchecked`` says their account gives one nobody has checked yet
+    (``User.national_id_claim_encrypted``), which is never sent.
 
     With ``consent: true`` items, ``consent`` says the person has just agreed: it is
     recorded here and its reference sent. Every attempt is recorded as
@@ -324,6 +329,18 @@ def fetch(
     source = parse_source(item["source"])
     code, agency = provider_agency(source.node)
     registry = registry_name(source.service)
+    if not national_id_value and national_id_unchecked:
+        raise FetchFailed(
+            _Lazy(
+                _(
+                    "Your national ID number has not been checked against your ID card "
+                    "yet, so we cannot ask %(registry)s of %(agency)s for you. Show your "
+                    "ID card once at the counter of an agency that uses this service."
+                ),
+                {"agency": agency, "registry": registry},
+            ),
+            "national_id_unchecked",
+        )
     if not national_id_value:
         raise FetchFailed(
             _Lazy(

@@ -1,0 +1,201 @@
+"""A national ID typed at sign-up is the person's claim, not proof of who they are.
+
+Anyone can type anyone's ID. So a claimed ID reaches no registry record, consent or
+record of data use, and a counter officer, holding the person's ID card, either confirms
+it on the account that is theirs or registers the person, releasing the other claims.
+(Security review F1: an impostor signed up with someone's ID and was shown that
+person's registry record; the counter then filed the real person's application into the
+impostor's account.) The registry side: tests/cases/test_once_only_flow.py.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from django.test import Client
+
+from goodgov.accounts.models import User
+from goodgov.accounts.selectors import user_by_national_id
+from goodgov.cases.models import Case
+from goodgov.ledger.models import Event
+from goodgov.ledger.services import commitment
+from goodgov.notifications.models import Message
+from tests.conftest import ID_A
+from tests.recorded import events_since, last_event_id
+
+PASSWORD = "plum tree lantern 42"
+
+
+def sign_up(client: Client, email: str, national_id: str = ID_A) -> User:
+    """Sign up online, typing ``national_id`` (someone's, or one's own)."""
+    response = client.post(
+        "/en/accounts/signup/",
+        {
+            "full_name": email.split("@")[0],
+            "email": email,
+            "phone": "",
+            "national_id": national_id,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return User.objects.get(email=email)
+
+
+def _page(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_the_counter_registers_the_real_person_and_releases_the_claim(
+    service_version: Any, counter_officer: User, as_user: Any, db: Any
+) -> None:
+    # given: an impostor's account claims ID_A; the real person comes to the counter
+    impostor = Client()
+    mallory = sign_up(impostor, "mallory@example.test")
+    counter = as_user(counter_officer)
+
+    # when: the officer looks the ID card up: the claim is shown, not taken as the person
+    found = counter.post("/en/office/counter/", {"step": "find", "national_id": ID_A}, follow=True)
+
+    # then
+    page = _page(found)
+    assert "Accounts made online give this national ID number" in page
+    assert "ma***@example.test" in page
+    assert "mallory@example.test" not in page
+    assert "Choose the service" not in page
+
+    # when: none of them is the person's: the officer registers them
+    mark = last_event_id()
+    counter.post("/en/office/counter/", {"step": "register", "full_name": "สมชาย ใจดี", "phone": ""})
+
+    # then: the new account holds the checked ID; the claim is gone, its owner told
+    somchai = user_by_national_id(ID_A)
+    assert somchai is not None and somchai.full_name == "สมชาย ใจดี"
+    mallory.refresh_from_db()
+    assert mallory.national_id_claimed == "" and mallory.national_id == ""
+    told = Message.objects.get(user=mallory)
+    assert told.subject == "The national ID number on your account was removed"  # in English,
+    assert told.language == "en"  # the language they signed up in
+    assert [e.action for e in events_since(mark)] == ["person.registered"]
+    # and an application is filed for the real person, not into the impostor's account
+    counter.post("/en/office/counter/start/", {"service": service_version.service.code})
+    case = Case.objects.latest("id")
+    assert case.applicant == somchai
+    assert str(case.uuid) not in impostor.get("/en/cases/").content.decode()
+
+
+def test_the_counter_confirms_the_claim_of_the_persons_own_account(
+    service_version: Any, counter_officer: User, agency: Any, as_user: Any, db: Any
+) -> None:
+    # given: the person made their account online with their ID; someone else claims it too
+    own = sign_up(Client(), "somchai@example.test")
+    other = sign_up(Client(), "mallory@example.test")
+    counter = as_user(counter_officer)
+    counter.post("/en/office/counter/", {"step": "find", "national_id": ID_A})
+    mark = last_event_id()
+
+    # when: the officer confirms the account the person says is theirs
+    response = counter.post(
+        "/en/office/counter/", {"step": "confirm", "account": str(own.pk)}, follow=True
+    )
+
+    # then: the ID is the account's now, the other claim released, the act recorded
+    assert "The national ID number is confirmed on the person's account." in _page(response)
+    assert user_by_national_id(ID_A) == own
+    other.refresh_from_db()
+    assert other.national_id_claimed == ""
+    assert Message.objects.filter(user=other).count() == 1
+    assert [e.action for e in events_since(mark)] == ["person.identity_confirmed"]
+    event = Event.objects.get(action="person.identity_confirmed")
+    assert event.public == {"person": commitment(own), "channel": "counter"}
+    assert event.agency == agency and event.actor == counter_officer
+    # and the counter goes on with that person
+    counter.post("/en/office/counter/start/", {"service": service_version.service.code})
+    assert Case.objects.latest("id").applicant == own
+
+
+def test_only_an_account_the_look_up_offered_can_be_confirmed(
+    counter_officer: User, citizen_b: User, as_user: Any, db: Any
+) -> None:
+    # given: a claimant of ID_A, and another person's account claiming some other ID
+    sign_up(Client(), "mallory@example.test")
+    stranger = sign_up(Client(), "stranger@example.test", national_id="3100500123458")
+    counter = as_user(counter_officer)
+    counter.post("/en/office/counter/", {"step": "find", "national_id": ID_A})
+    mark = last_event_id()
+
+    # when: the officer's form names an account the look-up did not offer
+    response = counter.post(
+        "/en/office/counter/", {"step": "confirm", "account": str(stranger.pk)}, follow=True
+    )
+
+    # then: refused, nothing changes
+    assert "no longer gives a national ID number to confirm" in _page(response)
+    stranger.refresh_from_db()
+    assert stranger.national_id == "" and stranger.national_id_claimed == "3100500123458"
+    assert user_by_national_id(ID_A) is None
+    assert events_since(mark) == []
+
+
+def test_a_citizen_cannot_confirm_a_claim(citizen_b: User, as_user: Any, db: Any) -> None:
+    # given
+    mallory = sign_up(Client(), "mallory@example.test")
+    client = as_user(citizen_b)
+
+    # when
+    response = client.post("/en/office/counter/", {"step": "confirm", "account": str(mallory.pk)})
+
+    # then
+    assert response.status_code == 404
+    assert user_by_national_id(ID_A) is None
+
+
+def test_the_tracker_and_profile_say_the_id_is_not_checked(db: Any) -> None:
+    # given
+    client = Client()
+    sign_up(client, "mallory@example.test")
+
+    # when
+    tracker = _page(client.get("/en/me/data/"))
+    profile = _page(client.get("/en/me/"))
+
+    # then
+    assert "has not been checked against your ID card yet" in tracker
+    assert "Not checked against your ID card yet." in profile
+    assert "1-1017-00230-70-8" in profile  # the person sees what they typed
+
+
+def test_ids_given_online_before_become_claims_when_migrating(
+    counter_officer: User, db: Any
+) -> None:
+    """Migration accounts 0005: an ID typed at sign-up was trusted before; it becomes a
+    claim. One registered at a counter (an officer saw the card) stays trusted."""
+    import importlib
+
+    from django.apps import apps
+
+    from goodgov.accounts.services import person_register_at_counter, user_register
+
+    # given: as before the change, an online sign-up holding a trusted ID, and a
+    # person registered at a counter
+    online = user_register(
+        full_name="online", email="online@example.test", password=PASSWORD, national_id=ID_A
+    )
+    online.set_national_id(ID_A)
+    online.save()
+    at_counter = person_register_at_counter(
+        actor=counter_officer, full_name="counter", national_id="3100500123458"
+    )
+    migration = importlib.import_module("goodgov.accounts.migrations.0005_user_national_id_claim")
+
+    # when
+    migration.ids_given_online_become_claims(apps, None)
+
+    # then
+    online.refresh_from_db()
+    at_counter.refresh_from_db()
+    assert (online.national_id, online.national_id_claimed) == ("", ID_A)
+    assert user_by_national_id(ID_A) is None
+    assert user_by_national_id("3100500123458") == at_counter
