@@ -9,6 +9,8 @@ worked out only when an error is answered, so successful requests pay nothing fo
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,6 +91,18 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         else:
             message = str(exc.message)
         return _detail(request, exc.status_code, message)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(RawPostDataException)
+def body_not_json(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A form (multipart) sent where JSON goes: the CSRF check parses it as a form,
+    after which the body cannot be read again, or fails to parse it. Bad input, not a
+    fault of ours: 400, the body named, as for any body that is not JSON."""
+    with translation.override(request_language(request)):
+        return _not_valid(
+            request, [{"field": "body", "message": _("The request body is not valid JSON")}]
+        )
 
 
 def _not_valid(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:

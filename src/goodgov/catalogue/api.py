@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from goodgov.catalogue import selectors
+from goodgov.catalogue import access, selectors
 from goodgov.catalogue.models import Service
+from goodgov.core.apiparts import DetailOut
 
 router = Router(tags=["catalogue"])
 
@@ -67,19 +68,22 @@ def service_list(request: HttpRequest) -> list[ServiceOut]:
 
 
 @router.get(
-    "/{code}",
-    response={200: ServiceDetailOut},
+    "/{anytext:code}",
+    response={200: ServiceDetailOut, 404: DetailOut},
     auth=None,
     summary="One service: its current definition and how long it takes in practice",
 )
 def service_detail(request: HttpRequest, code: str) -> ServiceDetailOut:
-    service = selectors.service_detail(code)
-    if service is None or service.current is None:
+    try:
+        if "\x00" in code:  # names no service, and PostgreSQL cannot take it as text
+            raise Http404
+        service, version = access.service_to_show(code)
+    except Http404 as exc:
         # lazy: goodgov.api.http_error answers it in the client's language
-        raise HttpError(404, _("No published service has this code."))  # type: ignore[arg-type]
+        raise HttpError(404, _("No published service has this code.")) from exc  # type: ignore[arg-type]
     practice = selectors.processing_time_in_practice(service)
     return ServiceDetailOut(
         **ServiceOut.fields_of(service),
         in_practice=InPracticeOut(**practice) if practice else None,
-        definition=service.current.definition,
+        definition=version.definition,
     )
