@@ -307,7 +307,7 @@ AGENCY_OPS = {
         url=lambda w: reverse("agencies:officer_add", kwargs={"code": "TBNK"}),
         missing=lambda w: reverse("agencies:officer_add", kwargs={"code": "NOPE"}),
         get_ok=ADMIN_ONLY_200,
-        post_ok=ADMIN_ONLY_200,  # the page with the new officer's password link
+        post_ok=ADMIN_ONLY_200,  # the page saying the new officer's password link was emailed
         data=lambda w: {"email": NEW_EMAIL, "full_name": NEW_NAME, "roles": ["officer"]},
         effect=_added,
     ),

@@ -13,3 +13,10 @@ declare(
     "person.identity_confirmed",
     {"person": COMMITMENT, "channel": {"enum": ["counter"]}},
 )
+
+# A platform operator removed the person's second factor (``goodgov accounts
+# second-factor-reset``): for people an agency admin may not reset.
+declare(
+    "person.second_factor_reset",
+    {"person": COMMITMENT, "by": {"enum": ["operator"]}},
+)

@@ -260,6 +260,47 @@ def user_end_sessions(*, user: User) -> None:
     user.refresh_from_db(fields=["session_generation"])
 
 
+def second_factor_remove(*, user: User) -> int:
+    """Remove ``user``'s authenticator app (TOTP) and recovery codes and end every session
+    they have open, in the caller's transaction; returns how many authenticators went.
+    At their next sign-in an officer must set an app up again. The caller decides who
+    may, and records the act."""
+    from allauth.mfa.models import Authenticator
+
+    removed, _by_model = Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).delete()
+    if removed:
+        # A session opened with the lost factor must not outlive it: whoever holds one
+        # could otherwise set up an app of their own in its place.
+        user_end_sessions(user=user)
+    return int(removed)
+
+
+#: Said by the operator's reset when the person has no second factor to remove.
+NO_SECOND_FACTOR_TO_RESET = _("This person has no authenticator app or recovery codes to remove.")
+
+
+@transaction.atomic
+def person_second_factor_reset(*, actor: Any, person: User) -> int:
+    """A platform operator's reset of anyone's second factor (from the command line:
+    ``goodgov accounts second-factor-reset``), for those an agency admin may not reset:
+    officers of several agencies, Django staff. Records ``person.second_factor_reset``;
+    ``ValidationError`` and nothing recorded when there is nothing to remove."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    removed = second_factor_remove(user=person)
+    if not removed:
+        raise ValidationError(NO_SECOND_FACTOR_TO_RESET, code="no_second_factor")
+    ledger.record(
+        actor=actor,
+        action="person.second_factor_reset",
+        subject=person,
+        agency=None,
+        public={"person": commitment(person), "by": "operator"},
+    )
+    return removed
+
+
 @transaction.atomic
 def user_set_phone_verified(*, user: User) -> User:
     user.phone_verified = True

@@ -232,9 +232,7 @@ def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> 
     is a platform operator's to do, else an admin could give such a person a role here
     and strip the factor guarding the other agency's or the platform's powers.
     """
-    from allauth.mfa.models import Authenticator
-
-    from goodgov.accounts.services import user_end_sessions
+    from goodgov.accounts.services import second_factor_remove
     from goodgov.agencies.selectors import second_factor_is_for_operator
 
     if actor is not None and getattr(actor, "pk", None) == officer.pk:
@@ -249,15 +247,9 @@ def officer_second_factor_reset(*, actor: Any, agency: Agency, officer: Any) -> 
         raise ValueError("not an officer of this agency")
     if second_factor_is_for_operator(agency, officer):
         raise ValidationError(SECOND_FACTOR_FOR_OPERATOR, code="second_factor_for_operator")
-    removed, _by_model = Authenticator.objects.filter(
-        user=officer,
-        type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
-    ).delete()
+    removed = second_factor_remove(user=officer)
     if not removed:
         raise ValidationError(NO_SECOND_FACTOR, code="no_second_factor")
-    # A session opened with the lost factor must not outlive it: whoever holds one
-    # could otherwise set up an app of their own in its place.
-    user_end_sessions(user=officer)
     ledger.record(
         actor=actor,
         action="officer.second_factor_reset",
