@@ -199,3 +199,20 @@ def test_ids_given_online_before_become_claims_when_migrating(
     assert (online.national_id, online.national_id_claimed) == ("", ID_A)
     assert user_by_national_id(ID_A) is None
     assert user_by_national_id("3100500123458") == at_counter
+
+
+def test_the_persons_own_export_holds_the_id_they_gave(db: Any) -> None:
+    """Their data, all of it: the ID they typed is theirs to download too, marked unchecked."""
+    import json
+
+    # given
+    client = Client()
+    sign_up(client, "mallory@example.test")
+
+    # when
+    data = json.loads(client.get("/en/me/data/export/my-data.json").content)
+
+    # then
+    assert data["account"]["national_id"] == ""
+    assert data["account"]["national_id_unchecked"] == ID_A
+    assert data["uses_of_data"] == [] and data["consents"] == []

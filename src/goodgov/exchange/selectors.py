@@ -428,6 +428,8 @@ def person_export(person: Any) -> dict[str, Any]:
             "email": person.email,
             "phone": person.phone,
             "national_id": person.national_id,
+            # the one they typed themselves, not yet checked against their ID card
+            "national_id_unchecked": person.national_id_claimed,
             "preferred_language": person.preferred_language,
             "date_joined": moment(person.date_joined),
         },
