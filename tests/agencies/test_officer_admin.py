@@ -255,3 +255,28 @@ def test_index_sends_a_single_agency_admin_to_their_officers(agency_admin: User)
     # then
     assert response.status_code == 302
     assert response["Location"] == en("agencies:officers", code="TBNK")
+
+
+def test_the_emailed_link_is_on_the_configured_address_whatever_host_the_admin_sends(
+    agency_admin: User, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Review R4: the link was built from the admin's request, so an admin sending a Host
+    of their own (one ``ALLOWED_HOSTS`` lets through) would have received its token."""
+    # given: a platform on portal.gov.example, any of whose subdomains is allowed
+    settings.ALLOWED_HOSTS = [".gov.example"]
+    settings.BASE_URL = "https://portal.gov.example"
+    admin_client = sign_in(Client(), agency_admin)
+
+    # when: the admin adds an officer through a host of their choosing
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            en("agencies:officer_add", code="TBNK"),
+            {"email": "dao@example.test", "full_name": "นางสาวดาว", "roles": ["officer"]},
+            HTTP_HOST="attacker.gov.example",
+        )
+
+    # then
+    [email] = mail.outbox
+    [link] = re.findall(r"https?://\S+/accounts/password/reset/key/\S+", email.body)
+    assert link.startswith("https://portal.gov.example/accounts/password/reset/key/")
+    assert "attacker" not in email.body

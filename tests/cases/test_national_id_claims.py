@@ -61,10 +61,11 @@ def test_the_counter_registers_the_real_person_and_releases_the_claim(
 
     # then
     page = _page(found)
-    assert "Accounts made online give this national ID number" in page
-    assert "ma***@example.test" in page
-    assert "mallory@example.test" not in page
+    assert "1 account made online gives this number" in page
+    assert "mallory" not in page  # nothing of the account: not its name, not its address
     assert "Choose the service" not in page
+    # and the claimant learns nothing of it (no look-up on their tracker)
+    assert "Looked you up" not in _page(impostor.get("/en/me/data/"))
 
     # when: none of them is the person's: the officer registers them
     mark = last_event_id()
@@ -96,9 +97,11 @@ def test_the_counter_confirms_the_claim_of_the_persons_own_account(
     counter.post("/en/office/counter/", {"step": "find", "national_id": ID_A})
     mark = last_event_id()
 
-    # when: the officer confirms the account the person says is theirs
+    # when: the officer types the address the person says their account signs in with
     response = counter.post(
-        "/en/office/counter/", {"step": "confirm", "account": str(own.pk)}, follow=True
+        "/en/office/counter/",
+        {"step": "confirm", "login": " SomChai@Example.test "},
+        follow=True,
     )
 
     # then: the ID is the account's now, the other claim released, the act recorded
@@ -107,7 +110,11 @@ def test_the_counter_confirms_the_claim_of_the_persons_own_account(
     other.refresh_from_db()
     assert other.national_id_claimed == ""
     assert Message.objects.filter(user=other).count() == 1
-    assert [e.action for e in events_since(mark)] == ["person.identity_confirmed"]
+    # the confirmation, then the look-up, on the person's tracker now that it is theirs
+    assert [e.action for e in events_since(mark)] == [
+        "person.identity_confirmed",
+        "person.viewed",
+    ]
     event = Event.objects.get(action="person.identity_confirmed")
     assert event.public == {"person": commitment(own), "channel": "counter"}
     assert event.agency == agency and event.actor == counter_officer
@@ -116,36 +123,72 @@ def test_the_counter_confirms_the_claim_of_the_persons_own_account(
     assert Case.objects.latest("id").applicant == own
 
 
-def test_only_an_account_the_look_up_offered_can_be_confirmed(
-    counter_officer: User, citizen_b: User, as_user: Any, db: Any
+def test_only_an_account_claiming_the_id_that_signs_in_as_typed_is_confirmed(
+    counter_officer: User, as_user: Any, db: Any
 ) -> None:
-    # given: a claimant of ID_A, and another person's account claiming some other ID
-    sign_up(Client(), "mallory@example.test")
+    # given: the real person's account and an impostor's look-alike both claim ID_A, and
+    # someone else's account claims another ID
+    own = sign_up(Client(), "somchai@gmail.example")
+    sign_up(Client(), "so.mchai@gmail.example")
     stranger = sign_up(Client(), "stranger@example.test", national_id="3100500123458")
     counter = as_user(counter_officer)
     counter.post("/en/office/counter/", {"step": "find", "national_id": ID_A})
     mark = last_event_id()
 
-    # when: the officer's form names an account the look-up did not offer
-    response = counter.post(
-        "/en/office/counter/", {"step": "confirm", "account": str(stranger.pk)}, follow=True
+    # when: the officer types an address no claimant of ID_A signs in with, then the
+    # other account's
+    typo = counter.post("/en/office/counter/", {"step": "confirm", "login": "somchai@gmail.exampl"})
+    other = counter.post(
+        "/en/office/counter/", {"step": "confirm", "login": "stranger@example.test"}
     )
 
-    # then: refused, nothing changes
-    assert "no longer gives a national ID number to confirm" in _page(response)
-    stranger.refresh_from_db()
-    assert stranger.national_id == "" and stranger.national_id_claimed == "3100500123458"
+    # then: refused, what was typed kept, nothing changed
+    assert typo.status_code == 400 and other.status_code == 400
+    assert "No account that gives this national ID number signs in with" in _page(typo)
+    assert 'value="somchai@gmail.exampl"' in typo.content.decode()
     assert user_by_national_id(ID_A) is None
+    stranger.refresh_from_db()
+    assert stranger.national_id_claimed == "3100500123458"
     assert events_since(mark) == []
+
+    # when: the address the person gives
+    counter.post("/en/office/counter/", {"step": "confirm", "login": "somchai@gmail.example"})
+
+    # then: theirs, not the look-alike
+    assert user_by_national_id(ID_A) == own
+
+
+def test_a_counter_officer_cannot_confirm_their_own_claim(
+    agency: Any, as_user: Any, db: Any
+) -> None:
+    # given: a counter officer whose own account claims ID_A
+    from goodgov.agencies.services import membership_grant
+
+    officer = sign_up(Client(), "counter.self@example.test")
+    membership_grant(actor=None, user=officer, agency=agency, role="counter")
+    counter = as_user(officer)
+    counter.post("/en/office/counter/", {"step": "find", "national_id": ID_A})
+
+    # when
+    response = counter.post(
+        "/en/office/counter/", {"step": "confirm", "login": "counter.self@example.test"}
+    )
+
+    # then
+    assert response.status_code == 400
+    assert "You cannot confirm your own national ID" in _page(response)
+    assert user_by_national_id(ID_A) is None
 
 
 def test_a_citizen_cannot_confirm_a_claim(citizen_b: User, as_user: Any, db: Any) -> None:
     # given
-    mallory = sign_up(Client(), "mallory@example.test")
+    sign_up(Client(), "mallory@example.test")
     client = as_user(citizen_b)
 
     # when
-    response = client.post("/en/office/counter/", {"step": "confirm", "account": str(mallory.pk)})
+    response = client.post(
+        "/en/office/counter/", {"step": "confirm", "login": "mallory@example.test"}
+    )
 
     # then
     assert response.status_code == 404
@@ -216,3 +259,29 @@ def test_the_persons_own_export_holds_the_id_they_gave(db: Any) -> None:
     assert data["account"]["national_id"] == ""
     assert data["account"]["national_id_unchecked"] == ID_A
     assert data["uses_of_data"] == [] and data["consents"] == []
+
+
+def test_going_back_before_the_migration_makes_claims_ids_again(citizen_a: User) -> None:
+    """Migration accounts 0005 reversed: an ID given online is the account's ID again, as
+    it was before, unless another account holds it (then the claim goes with its column)."""
+    import importlib
+
+    from django.apps import apps
+
+    # given: a claim of a free ID, and a claim of citizen A's checked one (sign-up refuses
+    # that now; a claim made before citizen A's was confirmed)
+    free = sign_up(Client(), "free@example.test", national_id="3100500123458")
+    squat = sign_up(Client(), "squat@example.test", national_id="")
+    squat.claim_national_id(citizen_a.national_id)
+    squat.save()
+    migration = importlib.import_module("goodgov.accounts.migrations.0005_user_national_id_claim")
+
+    # when
+    migration.claims_become_ids_again(apps, None)
+
+    # then
+    free.refresh_from_db()
+    squat.refresh_from_db()
+    assert free.national_id == "3100500123458"
+    assert squat.national_id == ""
+    assert user_by_national_id(citizen_a.national_id) == citizen_a

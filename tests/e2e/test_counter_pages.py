@@ -1,6 +1,6 @@
 """The counter in a real browser, every page audited by axe (tests/e2e/conftest.py): an
-account made online claims the ID on the person's card; the officer confirms it is
-theirs and goes on to file for them."""
+account made online claims the ID on the person's card; the officer types the address
+the person signs in with, confirms the ID on that account and goes on to file for them."""
 
 from __future__ import annotations
 
@@ -27,14 +27,23 @@ def test_the_counter_confirms_an_id_claimed_online(
     page.get_by_label("The person's national ID number").fill(ID_A)
     page.get_by_role("button", name="Find the person").click()
 
-    # then: the claim is shown, with a hint of its contact, not yet taken as the person
+    # then: the claim is counted, nothing of the account shown
     expect(
         page.get_by_role("heading", name="Accounts made online give this national ID number")
     ).to_be_visible()
-    expect(page.get_by_text("so***@example.test")).to_be_visible()
+    expect(page.get_by_text("1 account made online gives this number")).to_be_visible()
 
-    # when: the person says it is theirs
-    page.get_by_role("button", name="This is their account: confirm the ID").click()
+    # when: the officer types an address the person did not sign up with: an error,
+    # linked from the summary, what was typed kept
+    field = page.get_by_label("The email address or mobile number of their account")
+    field.fill("somchai@example.tst")
+    page.get_by_role("button", name="Confirm the ID on their account").click()
+    expect(page.get_by_role("alert")).to_contain_text("No account that gives this national ID")
+    expect(field).to_have_value("somchai@example.tst")
+
+    # when: the address the person gives
+    field.fill("somchai@example.test")
+    page.get_by_role("button", name="Confirm the ID on their account").click()
 
     # then: confirmed, and the counter goes on to the services
     expect(

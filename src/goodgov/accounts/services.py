@@ -149,14 +149,15 @@ def person_register_at_counter(
     )
 
 
-#: The message to an account whose claimed national ID was checked on someone else's
-#: ID card at a counter, and so taken off it.
+#: The message to an account whose claimed national ID was confirmed as someone else's,
+#: and so taken off it (saying neither where nor by whom: whoever claims someone's ID
+#: must not learn where its owner goes).
 CLAIM_RELEASED_SUBJECT = _("The national ID number on your account was removed")
 CLAIM_RELEASED_BODY = _(
-    "The national ID number you gave when you made your account was checked against an "
-    "ID card at an agency counter, and it belongs to someone else. It has been removed "
-    "from your account; nothing else has changed. If the number is yours, bring your ID "
-    "card to the counter of any agency that uses this service."
+    "The national ID number you gave when you made your account has been confirmed, "
+    "with an ID card, as someone else's. It has been removed from your account; nothing "
+    "else has changed. If the number is yours, bring your ID card to the counter of any "
+    "agency that uses this service."
 )
 
 
@@ -193,6 +194,8 @@ def person_national_id_confirm(*, actor: Any, person: User, agency: Any) -> User
         user=actor, agency=agency, role=Role.COUNTER, active=True
     ).exists():
         raise PermissionDenied
+    if getattr(actor, "pk", None) == person.pk:
+        raise PermissionDenied  # nobody confirms their own ID
     person = User.objects.select_for_update().get(pk=person.pk)
     digits = person.national_id_claimed
     if not digits:

@@ -201,13 +201,10 @@ def _email_password_setting_link(*, user: Any, agency: Agency) -> None:
 
     try:
         with in_language_of(user):
-            path = password_setting_path(user)
+            # From the configured address, never the request's Host header: an admin
+            # sending a Host of their own would otherwise receive the link's token.
+            url = settings.BASE_URL.rstrip("/") + password_setting_path(user)
             request = allauth_context.request
-            url = (
-                request.build_absolute_uri(path)
-                if request is not None
-                else settings.BASE_URL.rstrip("/") + path
-            )
             get_adapter(request).send_mail(
                 "agencies/email/officer_account_made",
                 user.email,

@@ -35,6 +35,7 @@ from goodgov.cases.answers import answer_rows
 from goodgov.cases.models import Case, State
 from goodgov.cases.step_forms import (
     ApproveForm,
+    CounterConfirmForm,
     CounterFindForm,
     CounterRegisterForm,
     QueueFilterForm,
@@ -401,18 +402,6 @@ def _counter_claimants(request: HttpRequest) -> list[User]:
     return [found[pk] for pk in pks if pk in found]
 
 
-def _contact_hint(user: User) -> str:
-    """Enough of an account's email address or phone for the person at the counter to
-    recognise it as theirs, not enough to learn it: ``so***@example.test``,
-    ``08x-xxx-5678``."""
-    if user.email:
-        local, _at, domain = user.email.partition("@")
-        return f"{local[:2]}***@{domain}"
-    if user.phone:
-        return f"xxx-xxx-{user.phone[-4:]}"
-    return ""
-
-
 def _counter_person(request: HttpRequest) -> User | None:
     """The person the officer's last look-up (or registration) found, if any."""
     pk = request.session.get(COUNTER_PERSON)
@@ -472,6 +461,7 @@ def _counter_page(
     person: User | None = None,
     new_id: str = "",
     claimants: list[User] | None = None,
+    confirm: CounterConfirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     held = _counter_held(request) if find is not None else None
@@ -483,7 +473,8 @@ def _counter_page(
             "register": register,
             "person": person,
             "new_id": national_id.display(new_id) if new_id else "",
-            "claimants": [(c, _contact_hint(c)) for c in claimants or []],
+            "claimants": len(claimants or []),
+            "confirm": confirm if confirm is not None else CounterConfirmForm(),
             "held": _held_rows(held) if held is not None else [],
             "services": Service.objects.filter(
                 agency__in=agencies, active=True, current__isnull=False
@@ -575,11 +566,10 @@ def _counter_find(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
             digits, purpose=_COUNTER_NEW_PURPOSE
         )
         # Accounts made online that give this ID, unchecked: the officer, holding the ID
-        # card, may confirm the one that is the person's. Each is shown to the officer
-        # (name, a hint of its contact): person.viewed, on that account's tracker.
+        # card, may confirm the one the person signs in with. Only how many is shown, and
+        # nothing is put on their trackers: whoever claims someone's ID must not learn
+        # when and where its owner goes to a counter.
         claimants = users_claiming_national_id(digits)
-        for claimant in claimants:
-            person_lookup_record(actor=request.user, person=claimant, agency=agencies[0])
         request.session[COUNTER_CLAIMANTS] = [c.pk for c in claimants]
     else:
         _counter_forget(request)  # details held to register someone new are not theirs
@@ -623,14 +613,43 @@ def _counter_register(request: HttpRequest, agencies: list[Any]) -> HttpResponse
 
 
 def _counter_confirm(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
-    """The officer saw the person's ID card: the account they chose among those that
-    claim the looked-up ID becomes the person's, with the ID confirmed."""
-    chosen = request.POST.get("account", "")
-    claimant = next((c for c in _counter_claimants(request) if str(c.pk) == chosen), None)
-    if claimant is None:  # not one the look-up offered, or released meanwhile
+    """The officer saw the person's ID card and typed the email address or mobile number
+    the person says their account signs in with: the account among those claiming the
+    looked-up ID that signs in with exactly that becomes the person's, the ID confirmed.
+    The look-up then shows it on the person's tracker (``person.viewed``)."""
+    new_id = _counter_new_id(request)
+    claimants = _counter_claimants(request)
+    if not new_id or not claimants:  # nothing looked up, or the claims released meanwhile
         messages.error(request, str(NATIONAL_ID_NOT_CLAIMED))
         _counter_forget(request)
         return redirect("office:counter")
+    confirm = CounterConfirmForm(request.POST)
+    claimant = None
+    if confirm.is_valid():
+        claimant = _signs_in_with(claimants, confirm.cleaned_data["login"])
+        if claimant is None:
+            confirm.add_error(
+                "login",
+                _(
+                    "No account that gives this national ID number signs in with this email "
+                    "address or mobile number. Check it with the person, or register them below."
+                ),
+            )
+        elif claimant.pk == request.user.pk:
+            confirm.add_error(
+                "login", _("You cannot confirm your own national ID. Ask another counter officer.")
+            )
+            claimant = None
+    if claimant is None:
+        return _counter_page(
+            request,
+            agencies,
+            register=_register_form(),
+            new_id=new_id,
+            claimants=claimants,
+            confirm=confirm,
+            status=400,
+        )
     try:
         person = person_national_id_confirm(actor=request.user, person=claimant, agency=agencies[0])
     except PermissionDenied as exc:
@@ -639,6 +658,7 @@ def _counter_confirm(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         _counter_forget(request)
         return redirect("office:counter")
+    person_lookup_record(actor=request.user, person=person, agency=agencies[0])
     _counter_forget(request)
     request.session[COUNTER_PERSON] = person.pk
     messages.success(
@@ -649,6 +669,21 @@ def _counter_confirm(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
         ),
     )
     return redirect("office:counter")
+
+
+def _signs_in_with(claimants: list[User], login: str) -> User | None:
+    """The claimant whose account signs in with ``login`` (an email address, any case;
+    or a mobile number, typed in any accepted form), if any."""
+    from goodgov.accounts import phone as phones
+
+    typed = login.strip()
+    if "@" in typed:
+        return next((c for c in claimants if (c.email or "").lower() == typed.lower()), None)
+    try:
+        e164 = phones.normalise(typed)
+    except ValidationError:
+        return None
+    return next((c for c in claimants if c.phone == e164), None)
 
 
 @require_http_methods(["GET", "POST"])

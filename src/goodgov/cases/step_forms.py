@@ -166,6 +166,22 @@ class CounterFindForm(forms.Form):
             raise forms.ValidationError(_("Enter a valid 13-digit national ID number.")) from exc
 
 
+class CounterConfirmForm(forms.Form):
+    """The email address or mobile number the person at the counter says their account
+    signs in with: only an account claiming the looked-up ID that signs in with exactly
+    that can be confirmed (a look-alike an impostor made cannot be picked by mistake)."""
+
+    login = forms.CharField(
+        label=_("The email address or mobile number of their account"),
+        help_text=_("As the person says it. Their account must give this national ID number."),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the email address or mobile number of the person's account")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class CounterRegisterForm(forms.Form):
     national_id = forms.CharField(widget=forms.HiddenInput)
     full_name = forms.CharField(

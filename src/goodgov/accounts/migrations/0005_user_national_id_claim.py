@@ -31,6 +31,23 @@ def ids_given_online_become_claims(apps, schema_editor):
             )
 
 
+def claims_become_ids_again(apps, schema_editor):
+    """Going back: a claim becomes the account's ID again (as before this migration),
+    unless another account already holds that ID; then it stays a claim, and is lost
+    with the claim columns (its owner gives it again)."""
+    User = apps.get_model("accounts", "User")
+    taken = set(
+        User.objects.exclude(national_id_hash=None).values_list("national_id_hash", flat=True)
+    )
+    for user in User.objects.exclude(national_id_claim_hash="").filter(national_id_hash=None):
+        if user.national_id_claim_hash in taken:
+            continue
+        taken.add(user.national_id_claim_hash)
+        user.national_id_encrypted = user.national_id_claim_encrypted
+        user.national_id_hash = user.national_id_claim_hash
+        user.save(update_fields=["national_id_encrypted", "national_id_hash"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_user_session_generation"),
@@ -50,5 +67,5 @@ class Migration(migrations.Migration):
                 blank=True, db_index=True, default="", editable=False, max_length=64
             ),
         ),
-        migrations.RunPython(ids_given_online_become_claims, migrations.RunPython.noop),
+        migrations.RunPython(ids_given_online_become_claims, claims_become_ids_again),
     ]
