@@ -274,6 +274,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     # Forms sent after the session ended, kept for after sign-in (goodgov.core.kept_forms).
     "keep_form": "10/m/ip",
+    # Files checked on the public "Check a document" page (goodgov.documents.views.verify).
+    "verify_file": "30/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "goodgov.accounts.adapter.MFAAdapter"

@@ -355,3 +355,25 @@ def test_prefix_digests_are_those_of_the_prefixes() -> None:
     assert pdfs.prefix_digests(data, ends) == {
         end: hashlib.sha256(data[:end]).hexdigest() for end in (10, 5000, len(data))
     }
+
+
+def test_files_checked_from_one_address_are_limited_a_minute(
+    as_user: Any, issued: IssuedDocument, settings: Any
+) -> None:
+    """Each file costs a pass over up to the upload limit (and a genuine one its signature
+    check): one address checks at most so many a minute; codes stay open."""
+    # given: a limit of three a minute
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "verify_file": "3/m/ip"}
+    data = xref_stream_bomb(10)
+    answers = [check(as_user, data)[0] for _ in range(3)]
+
+    # when: a fourth file, then the code
+    status, page = check(as_user, data)
+    by_code = as_user(None).get(f"/en/verify/?code={issued.code}")
+
+    # then: told to wait (or type the code), which still works
+    assert answers == [200, 200, 200]
+    assert status == 429
+    assert "Too many files have been checked from your network in the last minute." in page
+    assert 'href="#id_file"' in page
+    assert by_code.status_code == 200 and VALID in by_code.content.decode()

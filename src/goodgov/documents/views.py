@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,14 @@ def _attachment(handle: object, filename: str, content_type: str) -> FileRespons
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+#: The allauth rate limit (``ACCOUNT_RATE_LIMITS``) counting files checked per address.
+VERIFY_FILE_LIMIT = "verify_file"
+TOO_MANY_FILES = _(
+    "Too many files have been checked from your network in the last minute. Wait a "
+    "minute, then try again, or type the document code instead."
+)
 
 
 @rules.rule(rules.SIGNED_IN, "the applicant, or the officers working the case after submission")
@@ -54,12 +63,19 @@ def download(request: HttpRequest, document_id: str) -> FileResponse:
 
 @rules.rule(rules.PUBLIC, "anyone may check a document by its code or its file")
 def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a document, by its code or its file. Files are checked at most
+    ``ACCOUNT_RATE_LIMITS["verify_file"]`` times a minute from one address: each reads
+    and hashes up to the upload limit, and a genuine one has its signature checked."""
     result = None
+    limited = False
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data.get("file")
-            if upload is not None:
+            if upload is not None and not ratelimit.consume(request, action=VERIFY_FILE_LIMIT):
+                form.add_error("file", TOO_MANY_FILES)
+                limited = True
+            elif upload is not None:
                 result = verification.verify_file(upload.read())
             else:
                 result = verification.verify_code(form.cleaned_data["code"])
@@ -73,7 +89,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         request,
         "documents/verify.html",
         {"form": form, "result": result, "has_errors": bool(form.errors)},
-        status=400 if form.errors else 200,
+        status=429 if limited else 400 if form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
     return response
