@@ -168,12 +168,16 @@ def test_a_case_withdrawn_while_waiting_no_longer_says_it_waits_for_the_answer(
 
 
 def overdue_while_waiting(citizen_a: Any, citizen_b: Any, clerk: Any, version: Any) -> tuple:
-    """Two cases past their due date: one waiting for its applicant, one in review."""
+    """Two cases past their due date: one waiting for its applicant, asked before the
+    date passed, one in review."""
+    from goodgov.cases.models import InformationRequest
+
     waiting = waiting_case(citizen_a, clerk, version)
     reviewed = submitted_case(citizen_b, version)
     services.case_claim(actor=clerk, case=reviewed)
     past = timezone.now() - dt.timedelta(days=1)
     Case.objects.filter(pk__in=[waiting.pk, reviewed.pk]).update(due_at=past)
+    InformationRequest.objects.filter(case=waiting).update(created_at=past - dt.timedelta(days=2))
     return waiting, reviewed
 
 
@@ -304,3 +308,60 @@ def test_the_message_asking_for_information_says_whether_the_clock_stops(
     body = Message.objects.filter(case=case).order_by("id").last().body
     assert "ขอสำเนาใบทะเบียนพาณิชย์" in body
     assert (CLOCK_IN_MESSAGE[language] in body) is not runs
+
+
+def test_asking_after_the_deadline_stops_no_clock(monkeypatch, citizen_a, clerk, service_version):
+    """Review (logic 3): a request made once the deadline had passed dropped the case from
+    the overdue queue, and the answer moved its due date into the future, erasing the
+    breach from the queue and the published figures. Now it stops nothing."""
+    from goodgov.cases import selectors
+
+    # given: a case in review whose deadline passed five days ago
+    case = submitted_case(citizen_a, service_version)
+    services.case_claim(actor=clerk, case=case)
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - dt.timedelta(days=5))
+    case.refresh_from_db()
+    due = case.due_at
+
+    # when: the officer asks for something now
+    services.case_request_info(actor=clerk, case=case, message="ขอเอกสารเพิ่มเติม")
+    case.refresh_from_db()
+
+    # then: the clock runs on: the case stays overdue, and says so
+    assert not case.clock_stopped
+    assert Event.objects.get(action="case.info_requested").public["clock_stopped"] is False
+    assert list(selectors.queue(clerk, due="overdue")) == [case]
+    body = Message.objects.filter(case=case).latest("created_at").body
+    assert "The clock is stopped" not in body and "หยุดนับ" not in body
+
+    # when: the applicant answers ten days later
+    later(monkeypatch, WAITED)
+    services.case_answer(actor=citizen_a, case=case, response="แนบแล้วค่ะ")
+
+    # then: the due date stays where it was, and none is published as moved
+    case.refresh_from_db()
+    assert case.due_at == due
+    assert "due" not in Event.objects.get(action="case.info_provided").public
+
+
+def test_asking_before_the_deadline_still_stops_the_clock_past_it(
+    monkeypatch, citizen_a, clerk, service_version
+):
+    # given: a case asked for information a day before its deadline
+    case = submitted_case(citizen_a, service_version)
+    services.case_claim(actor=clerk, case=case)
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() + dt.timedelta(days=1))
+    services.case_request_info(actor=clerk, case=case, message="ขอเอกสารเพิ่มเติม")
+    case.refresh_from_db()
+    due = case.due_at
+
+    # when: the applicant answers ten days later (the old deadline long past)
+    later(monkeypatch, WAITED)
+    case.refresh_from_db()
+    stopped_meanwhile = case.clock_stopped
+    services.case_answer(actor=citizen_a, case=case, response="แนบแล้วค่ะ")
+
+    # then: the clock stood still all that time, and the due date moved by it
+    case.refresh_from_db()
+    assert stopped_meanwhile
+    assert WAITED <= case.due_at - due < WAITED + dt.timedelta(minutes=1)

@@ -38,11 +38,14 @@ def is_counter_filer(user: Any, case: Case) -> bool:
 
 
 def case_for_applicant(user: Any, case_id: UUID | str) -> Case:
-    """The case as its applicant sees it (also the counter officer filing a draft for them)."""
+    """The case as its applicant sees it; also as the counter officer who filed it for
+    them sees it, to act for the person when they come back to the counter (answer a
+    request for information, withdraw): someone registered at the counter may have no
+    way to sign in."""
     case = _get(case_id)
     if case.applicant_id == user.pk:
         return case
-    if case.state == State.DRAFT and is_counter_filer(user, case):
+    if is_counter_filer(user, case):
         return case
     raise Http404
 
@@ -56,6 +59,15 @@ class NoLongerDraft(Exception):
         super().__init__(str(case.uuid))
         self.case = case
         self.counter = counter
+
+
+def own_case(user: Any, case_id: UUID | str) -> Case:
+    """The case of which ``user`` is the applicant, and nobody else's: what only the
+    person themself may do (rate the service, read their cases over the API)."""
+    case = _get(case_id)
+    if case.applicant_id != getattr(user, "pk", None):
+        raise Http404
+    return case
 
 
 def case_for_editing(user: Any, case_id: UUID | str) -> Case:
@@ -118,7 +130,8 @@ def may_see_national_ids(user: Any, case: Case, roles: set[str] | None = None) -
 
 def allowed_transitions(user: Any, case: Case, roles: set[str] | None = None) -> set[str]:
     """The workflow transitions ``user`` may take on ``case`` now. The applicant takes the
-    applicant's steps; a party to the case takes none of the officers' steps."""
+    applicant's steps, and so does the counter officer who filed the case for them
+    (:func:`is_counter_filer`); a party to the case takes none of the officers' steps."""
     allowed = set()
     pk = getattr(user, "pk", None)
     party = is_party(user, case)
@@ -128,7 +141,11 @@ def allowed_transitions(user: Any, case: Case, roles: set[str] | None = None) ->
         if case.state not in t["from"]:
             continue
         if t["role"] == APPLICANT:
-            if case.applicant_id == pk:
+            # the applicant's steps, or the counter officer's who filed for them, on
+            # the person's word at the counter
+            if case.applicant_id == pk or (
+                case.filed_by_id == pk and "counter" in roles and case.channel == Channel.COUNTER
+            ):
                 allowed.add(t["name"])
         elif t["role"] in roles and not party:
             allowed.add(t["name"])

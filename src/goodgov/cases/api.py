@@ -96,7 +96,7 @@ def list_cases(request: HttpRequest) -> list[CaseOut]:
     summary="One of my cases",
 )
 def get_case(request: HttpRequest, case_id: str) -> CaseOut:
-    return CaseOut.from_case(access.case_for_applicant(request.user, case_id))
+    return CaseOut.from_case(access.own_case(request.user, case_id))
 
 
 @router.post(

@@ -97,10 +97,21 @@ class Case(Timestamped):
     @property
     def clock_stopped(self) -> bool:
         """Whether the deadline stands still now: the case waits for the applicant's answer
-        to a request for information, under a service whose clock stops meanwhile."""
-        return self.state == State.INFO_REQUESTED and clock_stops_for_information(
-            self.version.definition
+        to a request for information made before the deadline, under a service whose
+        clock stops meanwhile (one made after the deadline stops nothing)."""
+        if (
+            self.state != State.INFO_REQUESTED
+            or self.due_at is None
+            or not clock_stops_for_information(self.version.definition)
+        ):
+            return False
+        asked = (
+            self.information_requests.filter(responded_at__isnull=True)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
         )
+        return asked is None or asked < self.due_at
 
 
 class InformationRequest(Timestamped):

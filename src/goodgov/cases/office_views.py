@@ -187,6 +187,12 @@ OFFLINE_NOTICE = {
         "online: give them the signed decision, with its reasons, at the counter or send it "
         "by post."
     ),
+    "request_info": gettext_lazy(
+        "The applicant has no email address and cannot sign in, so they will not see this "
+        "request online: tell them by telephone or by post. When they come back to the "
+        "counter, the counter officer who filed the application records their answer on its "
+        "page."
+    ),
 }
 
 

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from goodgov.agencies.models import Agency
 from goodgov.agencies.selectors import agencies_of
-from goodgov.cases.models import OPEN_STATES, Case, State
+from goodgov.cases.models import OPEN_STATES, Case, InformationRequest, State
 from goodgov.catalogue.models import Service, ServiceVersion
 from goodgov.catalogue.validation import CLOCK_STOPS
 from goodgov.ledger.models import Event
@@ -179,11 +179,20 @@ def queue(
     """Cases of the officer's agencies, overdue first, then by due date.
 
     A case waiting for its applicant's answer under a service whose clock stops meanwhile
-    (``clock_stops_for_information``) is never overdue: its due date moves when the
-    applicant answers (``Case.clock_stopped``).
+    (``clock_stops_for_information``) is not overdue: its due date moves when the
+    applicant answers (``Case.clock_stopped``); unless it was asked only after its
+    deadline had passed, which stops no clock.
     """
     now = timezone.now()
-    overdue = Q(due_at__lt=now) & (Q(state__in=_NOT_WAITING) | (_waiting & _clock_runs))
+    # asked for information only after the deadline had passed: that stopped no clock
+    asked_late = Exists(
+        InformationRequest.objects.filter(
+            case=OuterRef("pk"), responded_at__isnull=True, created_at__gte=OuterRef("due_at")
+        )
+    )
+    overdue = Q(due_at__lt=now) & (
+        Q(state__in=_NOT_WAITING) | (_waiting & (_clock_runs | asked_late))
+    )
     qs = Case.objects.filter(agency__in=agencies_of(user)).exclude(state=State.DRAFT)
     if agency_code:
         qs = qs.filter(agency__code=agency_code)

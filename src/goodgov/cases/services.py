@@ -291,8 +291,10 @@ def _attach(actor: Any, case: Case, uploads: Uploads | None) -> None:
 
 
 def _locked(case: Case) -> Case:
+    """The case, its row locked until the transaction ends; not the rows it joins (its
+    agency, service, version and applicant are shared with other cases)."""
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("service", "version", "agency", "applicant")
         .get(pk=case.pk)
     )
@@ -877,6 +879,7 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
         case = _transition(actor, case, "request_info")
         case.save(update_fields=["state", "updated_at"])
         request = InformationRequest.objects.create(case=case, requested_by=actor, message=message)
+        stopped = _clock_stops(case, request.created_at)
         ledger.record(
             actor=actor,
             action="case.info_requested",
@@ -886,7 +889,7 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
                 "reference": case.reference,
                 "agency": case.agency.code,
                 "officer": commitment(actor),
-                "clock_stopped": case.clock_stopped,
+                "clock_stopped": stopped,
             },
             private={"message": message},
         )
@@ -894,7 +897,7 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
             body = _(
                 "The officer handling your application asks:\n\n%(message)s\n\nPlease answer on the application page."
             ) % {"message": message}
-            if case.clock_stopped:
+            if stopped:
                 body += "\n\n" + str(CLOCK_STOPPED_FOR_YOU)
             message_send(
                 user=case.applicant,
@@ -903,6 +906,11 @@ def case_request_info(*, actor: Any, case: Case, message: str) -> InformationReq
                 body=body,
             )
     return request
+
+
+#: The key of the document sent with an answer (not one of the service's evidence items);
+#: stored as ``additional-<request>``, one for each request answered.
+ANSWER_DOCUMENT = "additional"
 
 
 def case_answer(*, actor: Any, case: Case, response: str, uploads: Uploads | None = None) -> Case:
@@ -920,6 +928,14 @@ def case_answer(*, actor: Any, case: Case, response: str, uploads: Uploads | Non
             open_request.save(update_fields=["response", "responded_at", "updated_at"])
             moved = _due_dates_moved(case, open_request.created_at, open_request.responded_at)
         case.save(update_fields=["state", *(["due_at"] if moved else []), "updated_at"])
+        if open_request is not None:
+            # each answer's own document (not one of the service's items) under a key of
+            # its own: an item's upload replaces the one before it, and the document sent
+            # with the answer to an earlier request must stay
+            uploads = {
+                (f"{ANSWER_DOCUMENT}-{open_request.pk}" if key == ANSWER_DOCUMENT else key): v
+                for key, v in (uploads or {}).items()
+            }
         _attach(actor, case, uploads)
         ledger.record(
             actor=actor,
@@ -930,6 +946,18 @@ def case_answer(*, actor: Any, case: Case, response: str, uploads: Uploads | Non
             private={"response": response},
         )
     return case
+
+
+def _clock_stops(case: Case, asked: dt.datetime) -> bool:
+    """Whether asking the applicant for information at ``asked`` stops the case's clock:
+    under a service whose clock stops meanwhile, and only for a request made before the
+    deadline. One made after it stops nothing: the deadline has been missed, and a
+    request must not hide that from the queue or the published figures."""
+    return (
+        case.due_at is not None
+        and asked < case.due_at
+        and clock_stops_for_information(case.version.definition)
+    )
 
 
 def _due_dates_moved(case: Case, asked: dt.datetime, answered: dt.datetime) -> dict[str, str]:
@@ -943,7 +971,7 @@ def _due_dates_moved(case: Case, asked: dt.datetime, answered: dt.datetime) -> d
     (:func:`_sla_due`) plus all the time the deadline has stood still so far, which is
     what the public log last published for it plus this wait.
     """
-    if case.due_at is None or not clock_stops_for_information(case.version.definition):
+    if not _clock_stops(case, asked) or case.due_at is None:
         return {}
     case.due_at += max(answered - asked, dt.timedelta(0))
     moved = {"due": case.due_at.isoformat()}

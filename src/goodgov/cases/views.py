@@ -463,7 +463,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@rules.rule(rules.SIGNED_IN, "the applicant only (404 for anyone else)")
+@rules.rule(
+    rules.SIGNED_IN, "the applicant, or the counter officer who filed it for them (404 for others)"
+)
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_applicant(request.user, case_id)
     if case.state == State.DRAFT:
@@ -496,6 +498,8 @@ def _detail_context(
     return {
         "case": case,
         "version": case.version,
+        # the counter officer who filed it, acting for the person at the counter
+        "for_person": case.applicant if case.applicant_id != request.user.pk else None,
         "timeline": selectors.timeline(case),
         "rows": answer_rows(case.version, case.data, reveal_national_ids=True),
         "evidence_rows": _evidence_rows(case),
@@ -529,7 +533,7 @@ def _legal_ground(case: Case) -> dict[str, Any] | None:
 @rules.rule(rules.SIGNED_IN, "the applicant only: their own receipt")
 def receipt(request: HttpRequest, case_id: str, index: int) -> HttpResponse:
     """A ledger receipt for one of the case's acts, with the applicant's own salt in it."""
-    case = access.case_for_applicant(request.user, case_id)
+    case = access.own_case(request.user, case_id)
     if case.applicant_id != request.user.pk:
         raise Http404
     event = events_for(case).filter(action__in=RECEIPT_ACTIONS, leaf_index=index).first()
@@ -555,7 +559,8 @@ def _moved_on(request: HttpRequest, case: Case, step: str) -> HttpResponse | Non
 @require_POST
 @rules.rule(
     rules.SIGNED_IN,
-    "the applicant (404 for anyone else); the service checks the step",
+    "the applicant, or the counter officer who filed it for them (404 for others); the "
+    "service checks the step",
     form_page="cases:detail",
 )
 def answer(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -567,7 +572,9 @@ def answer(request: HttpRequest, case_id: str) -> HttpResponse:
     if form.is_valid() and form.cleaned_data.get("document"):
         upload = form.cleaned_data["document"]
         try:
-            uploads = {"additional": (upload, check_upload(upload, accept=ACCEPT_ANY_DOCUMENT))}
+            uploads = {
+                services.ANSWER_DOCUMENT: (upload, check_upload(upload, accept=ACCEPT_ANY_DOCUMENT))
+            }
         except ValidationError as exc:
             form.add_error("document", exc)
     if form.is_valid():
@@ -613,7 +620,11 @@ def _answer_not_sent(
 
 
 @require_http_methods(["GET", "POST"])
-@rules.rule(rules.SIGNED_IN, "the applicant (404 for anyone else); the service checks the step")
+@rules.rule(
+    rules.SIGNED_IN,
+    "the applicant, or the counter officer who filed it for them (404 for others); the "
+    "service checks the step",
+)
 def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
     case = access.case_for_applicant(request.user, case_id)
     if case.state == State.DRAFT:
@@ -645,8 +656,8 @@ def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
 def rate(request: HttpRequest, case_id: str) -> HttpResponse:
     """The answer to the satisfaction question (404 for anyone but the applicant, and
     before the case is closed)."""
-    case = access.case_for_applicant(request.user, case_id)
-    if case.applicant_id != request.user.pk or not case.is_final:
+    case = access.own_case(request.user, case_id)
+    if not case.is_final:
         raise Http404
     form = RatingForm(request.POST)
     if form.is_valid():

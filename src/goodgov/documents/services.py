@@ -45,7 +45,7 @@ def files_discarded_on_failure() -> Iterator[None]:
         yield
     except BaseException:
         for storage, name in stored:
-            storage.delete(name)
+            _delete_unless_shared(storage, name)
         raise
     finally:
         _pending.reset(token)
@@ -132,8 +132,11 @@ def evidence_attach(
     )
     storage = evidence.file.storage
     stored_as = _evidence_path(evidence, "")
-    if storage.exists(stored_as):
-        evidence.file.name = stored_as  # these bytes are stored already: share the file
+    if storage.exists(stored_as) and Evidence.objects.filter(file=stored_as).exists():
+        # these bytes are stored already, for a row this transaction can see (committed,
+        # or its own): share the file. One another request stored but has not committed
+        # is not shared: that request deletes it if it fails.
+        evidence.file.name = stored_as
     else:
         evidence.file.save(item, upload, save=False)
         pending = _pending.get()
