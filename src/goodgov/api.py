@@ -6,6 +6,7 @@ by default), with the status ninja gives them and the body ``{"detail": message}
 worked out only when an error is answered, so successful requests pay nothing for it.
 """
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -114,11 +115,30 @@ def _not_valid(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpRespon
     )
 
 
+def _body_not_an_object(request: HttpRequest) -> bool:
+    """Whether a JSON request's body is empty, or JSON but not an object (``[]``, ``"x"``):
+    ninja reads either as an object with every field missing. Asked only on the error
+    path, so valid requests pay nothing for it."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    try:
+        if not request.body:
+            return True
+        if not (request.content_type or "").endswith("json"):
+            return False
+        return not isinstance(json.loads(request.body), dict)
+    except (ValueError, RawPostDataException):
+        return False  # not JSON at all (or read already): ninja says so itself
+
+
 @api.exception_handler(ValidationError)
 def request_not_valid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A request that does not fit the operation's schema: 400, one translated message a
     field, in the language the client asks for (Accept-Language; Thai by default)."""
     with translation.override(request_language(request)):
+        if _body_not_an_object(request):  # not the fields' fault: say what the body is
+            message = _("The request body must be a JSON object")
+            return _not_valid(request, [{"field": "body", "message": message}])
         errors: list[dict[str, Any]] = []
         for error in exc.errors:
             location = [

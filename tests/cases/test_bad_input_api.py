@@ -593,3 +593,50 @@ def test_free_text_with_a_control_character_is_refused_and_changes_nothing(
     assert case.state == state
     assert Event.objects.count() == before
     assert list(InformationRequest.objects.values_list("id", "response")) == requests
+
+
+@pytest.mark.parametrize("body", ["", "[]", '"x"', "null", "3"])
+def test_a_body_that_is_not_a_json_object_is_named_as_such(
+    body: str, citizen_a: Any, service_version: Any
+) -> None:
+    """Review: an empty body, or JSON that is not an object, was answered with every field
+    "required", as if the client had sent an object missing them."""
+    # given
+    client = login(Client(), citizen_a)
+
+    # when
+    response = client.post(
+        "/api/v1/cases", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "body", "message": "The request body must be a JSON object"}
+    ]
+    assert not Case.objects.exists()
+
+
+def test_an_answer_name_that_is_not_text_is_never_sent_back(
+    citizen_a: Any, service_version: Any
+) -> None:
+    """Review: a lone surrogate in an answer's name came back in ``field``, which strict
+    JSON clients cannot read."""
+    # given
+    client = login(Client(), citizen_a)
+    body = (
+        '{"service": "test-permit", "declaration": true, '
+        '"answers": {"shop_name": "ร้าน", "\\ud800": "1"}}'
+    )
+
+    # when
+    response = client.post(
+        "/api/v1/cases", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # then: named as the answers as a whole, and the body is plain UTF-8
+    assert response.status_code == 400
+    response.content.decode("utf-8")
+    assert "\\ud800" not in response.content.decode()
+    assert response.json()["errors"][0]["field"] == "answers"
+    assert not Case.objects.exists()

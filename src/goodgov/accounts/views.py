@@ -99,7 +99,7 @@ def sign_out_elsewhere(request: HttpRequest) -> HttpResponse:
     services.user_end_sessions(user=user)
     update_session_auth_hash(request, user)
     messages.success(request, SIGNED_OUT_ELSEWHERE)
-    return redirect(reverse("accounts:profile") + "#security")
+    return redirect("accounts:profile")  # the banner at the top of the page says so
 
 
 class EmailView(AllauthEmailView):

@@ -124,6 +124,10 @@ def submit_case(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
     except services.NotAllowed as exc:
         raise Http404 from exc
     except services.CaseError as exc:
+        if not all(_is_text(name) for name in payload.answers):
+            refusal = _not_text(payload)  # a name that is not text is never sent back
+            if refusal is not None:
+                return Status(400, refusal)
         errors = [
             FieldErrorOut(field=_field(name), message=str(text))
             for name, text in exc.errors.items()

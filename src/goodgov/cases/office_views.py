@@ -25,7 +25,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from goodgov.accounts.models import User
 from goodgov.accounts.selectors import user_by_national_id, users_claiming_national_id
 from goodgov.accounts.services import (
-    NATIONAL_ID_NOT_CLAIMED,
     person_national_id_confirm,
     person_register_at_counter,
 )
@@ -626,7 +625,13 @@ def _counter_confirm(request: HttpRequest, agencies: list[Any]) -> HttpResponse:
     new_id = _counter_new_id(request)
     claimants = _counter_claimants(request)
     if not new_id or not claimants:  # nothing looked up, or the claims released meanwhile
-        messages.error(request, str(NATIONAL_ID_NOT_CLAIMED))
+        messages.error(
+            request,
+            _(
+                "No account is waiting for this national ID number to be confirmed any more. "
+                "Look the person up again."
+            ),
+        )
         _counter_forget(request)
         return redirect("office:counter")
     confirm = CounterConfirmForm(request.POST)

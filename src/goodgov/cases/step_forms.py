@@ -173,7 +173,10 @@ class CounterConfirmForm(forms.Form):
 
     login = forms.CharField(
         label=_("The email address or mobile number of their account"),
-        help_text=_("As the person says it. Their account must give this national ID number."),
+        help_text=_(
+            "Type it as the person tells you. It must be the account that gives this "
+            "national ID number."
+        ),
         max_length=254,
         error_messages={
             "required": _("Enter the email address or mobile number of the person's account")
