@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import allauth
 import pytest
@@ -462,3 +463,32 @@ def test_the_thai_change_password_page_names_each_missing_field(
         ("#id_password2", "กรุณากรอกรหัสผ่านอีกครั้ง"),
     ]
     assert "ฟิลด์นี้จำเป็น" not in response.content.decode()
+
+
+def test_in_production_emailed_links_are_on_the_configured_address_whatever_the_host(
+    client: Client, citizen_b: User, settings: Any
+) -> None:
+    """A stranger asking for someone's password reset through a host of their own (one a
+    wildcard in ``ALLOWED_HOSTS`` lets through) must not get a link, token and all, that
+    leads to them: in production links go out on ``GOODGOV_BASE_URL``."""
+    # given: a platform on portal.gov.example, any of whose subdomains is allowed
+    settings.PRODUCTION = True
+    settings.ALLOWED_HOSTS = [".gov.example"]
+    settings.BASE_URL = "https://portal.gov.example"
+
+    # when
+    client.post(
+        "/accounts/password/reset/",
+        {"email": "malee@example.test"},
+        HTTP_HOST="attacker.gov.example",
+    )
+
+    # then
+    [message] = mail.outbox
+    link = _reset_link(message.body)
+    assert link.startswith("https://portal.gov.example/accounts/password/reset/key/")
+    assert "attacker" not in message.body
+    # and the key still works there
+    form_page = Client(HTTP_HOST="portal.gov.example").get(urlsplit(link).path, follow=True)
+    assert form_page.status_code == 200
+    assert 'name="password1"' in form_page.content.decode()  # the key is good, not refused

@@ -8,6 +8,7 @@ import math
 import time
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -82,12 +83,30 @@ def network_wait(request: HttpRequest) -> float | None:
 
 
 def _absolute(request: HttpRequest | None, path: str) -> str:
-    if request is not None:
+    if request is not None and not settings.PRODUCTION:
         return request.build_absolute_uri(path)
     return settings.BASE_URL.rstrip("/") + path
 
 
+def emailed_link(url: str) -> str:
+    """A link that goes out by email, on the platform's configured address
+    (``GOODGOV_BASE_URL``) in production, never the host the request named: with a
+    wildcard in ``ALLOWED_HOSTS`` a stranger's request naming a host of their own would
+    otherwise mail a password-reset link, token and all, that leads to them. Outside
+    production, where the address is whatever the developer serves, the request's."""
+    if not settings.PRODUCTION:
+        return url
+    link, base = urlsplit(url), urlsplit(settings.BASE_URL)
+    return urlunsplit((base.scheme, base.netloc, link.path, link.query, link.fragment))
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return emailed_link(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return emailed_link(super().get_email_confirmation_url(request, emailconfirmation))
+
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": _(
