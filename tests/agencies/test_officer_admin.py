@@ -262,7 +262,9 @@ def test_the_emailed_link_is_on_the_configured_address_whatever_host_the_admin_s
 ) -> None:
     """Review R4: the link was built from the admin's request, so an admin sending a Host
     of their own (one ``ALLOWED_HOSTS`` lets through) would have received its token."""
-    # given: a platform on portal.gov.example, any of whose subdomains is allowed
+    # given: a platform in production on portal.gov.example, any of whose subdomains is
+    # allowed
+    settings.PRODUCTION = True
     settings.ALLOWED_HOSTS = [".gov.example"]
     settings.BASE_URL = "https://portal.gov.example"
     admin_client = sign_in(Client(), agency_admin)

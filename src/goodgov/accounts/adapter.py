@@ -82,30 +82,27 @@ def network_wait(request: HttpRequest) -> float | None:
     return max(waits) if waits else None
 
 
-def _absolute(request: HttpRequest | None, path: str) -> str:
+def emailed_url(request: HttpRequest | None, location: str) -> str:
+    """The absolute address of ``location`` (a path, or a URL) for a link sent by email.
+
+    In production, and with no request, on the platform's configured address
+    (``GOODGOV_BASE_URL``), never the host a request named: with a wildcard in
+    ``ALLOWED_HOSTS`` a stranger's request naming a host of their own would otherwise mail
+    a link, token and all, that leads to them. Outside production, where the address is
+    whatever the developer serves, the request's."""
     if request is not None and not settings.PRODUCTION:
-        return request.build_absolute_uri(path)
-    return settings.BASE_URL.rstrip("/") + path
-
-
-def emailed_link(url: str) -> str:
-    """A link that goes out by email, on the platform's configured address
-    (``GOODGOV_BASE_URL``) in production, never the host the request named: with a
-    wildcard in ``ALLOWED_HOSTS`` a stranger's request naming a host of their own would
-    otherwise mail a password-reset link, token and all, that leads to them. Outside
-    production, where the address is whatever the developer serves, the request's."""
-    if not settings.PRODUCTION:
-        return url
-    link, base = urlsplit(url), urlsplit(settings.BASE_URL)
+        return request.build_absolute_uri(location)
+    link, base = urlsplit(location), urlsplit(settings.BASE_URL)
     return urlunsplit((base.scheme, base.netloc, link.path, link.query, link.fragment))
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_reset_password_from_key_url(self, key: str) -> str:
-        return emailed_link(super().get_reset_password_from_key_url(key))
+        return emailed_url(self.request, super().get_reset_password_from_key_url(key))
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
-        return emailed_link(super().get_email_confirmation_url(request, emailconfirmation))
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        return emailed_url(request, url)
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -224,14 +221,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "request": request,
             "email": email,
             "site_name": site_name,
-            "site_url": _absolute(request, reverse("web:home")),
+            "site_url": emailed_url(request, reverse("web:home")),
             "current_site": SimpleNamespace(
                 name=site_name, domain=request.get_host() if request is not None else ""
             ),
             # How long a password-reset link works (Django's token), in whole days.
             "link_days": max(1, timeout // 86400),
             # Notices of a change end with the way to take the account back.
-            "forgotten_password_url": _absolute(request, reverse("account_reset_password")),
+            "forgotten_password_url": emailed_url(request, reverse("account_reset_password")),
         }
         ctx.update(context)
         self.render_mail(template_prefix, email, ctx).send()

@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -196,15 +195,16 @@ def _email_password_setting_link(*, user: Any, agency: Agency) -> None:
     from allauth.account.adapter import get_adapter
     from allauth.core import context as allauth_context
 
+    from goodgov.accounts.adapter import emailed_url
     from goodgov.accounts.selectors import password_setting_path
     from goodgov.notifications.services import in_language_of
 
     try:
         with in_language_of(user):
-            # From the configured address, never the request's Host header: an admin
-            # sending a Host of their own would otherwise receive the link's token.
-            url = settings.BASE_URL.rstrip("/") + password_setting_path(user)
             request = allauth_context.request
+            # in production never on the request's Host: an admin sending a Host of
+            # their own would otherwise receive the link's token
+            url = emailed_url(request, password_setting_path(user))
             get_adapter(request).send_mail(
                 "agencies/email/officer_account_made",
                 user.email,
